@@ -1,0 +1,1 @@
+"""Administration: users, and later the company's settings."""

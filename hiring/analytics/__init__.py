@@ -1,0 +1,1 @@
+"""Analytics: retention (Kaplan-Meier), cohort tables, the pipeline funnel and adverse impact."""

@@ -1,0 +1,40 @@
+"""The offer and retention statistics page and its charts."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
+
+from hiring.analytics.charts import survival_svg
+from hiring.analytics.service import curves_for_chart, offer_statistics
+from hiring.auth.roles import roles_required
+from hiring.extensions import db
+from hiring.models import Role, utcnow
+from hiring.onboarding.views import today
+
+bp = Blueprint("analytics", __name__, url_prefix="/analytics")
+CHARTS = ("all", "band", "cohort")
+
+
+@bp.route("/offer")
+@roles_required(Role.HR, Role.ADMIN)
+def offers():
+    """Offers made and taken with their intervals, by cohort and values-fit band, and retention."""
+    return render_template("analytics/offers.html", charts=CHARTS,
+                           **offer_statistics(db.session, today(), utcnow()))
+
+
+@bp.route("/offer/<which>.svg")
+@roles_required(Role.HR, Role.ADMIN)
+def chart(which: str):
+    """A retention chart as SVG, for the page and for PDFs."""
+    if which not in CHARTS:
+        abort(404)
+    titles = {"all": _("Retention of all hires"), "band": _("Retention after staying, by values fit at hiring"),
+              "cohort": _("Retention after staying, by year of start")}
+    svg = survival_svg(curves_for_chart(db.session, today(), utcnow(), which), titles[which],
+                       _("Days since start"), _("Still employed"))
+    # Aggregates only, but still the company's own figures: private, and short-lived.
+    # The SVG is ours (Matplotlib styles its elements inline); it may style itself and load nothing.
+    return Response(svg, mimetype="image/svg+xml", headers={
+        "Cache-Control": "private, max-age=300",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})

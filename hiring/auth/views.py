@@ -1,0 +1,125 @@
+"""Sign in and sign out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_user, logout_user
+
+from hiring.auth.roles import ANY_ROLE, public, roles_required
+from hiring.audit import record
+from hiring.auth.service import authenticate
+from hiring.auth.tokens import read_set_password_token
+from hiring.extensions import db
+from hiring.auth.passwords import problems
+from hiring.forms.auth import ChangePasswordForm, LoginForm, ProfileForm, SetPasswordForm
+from hiring.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never redirect a signed-in user to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Show the sign-in form; sign in on a valid e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            # One message for an unknown account, a wrong password and a closed account.
+            form.password.errors.append(_("That e-mail and password do not match an active account."))
+            return render_template("auth/login.html", form=form), 200
+        next_url = _safe_next(request.args.get("next"))
+        session.clear()  # a fresh session on sign-in: nothing from before survives
+        login_user(user)
+        session.permanent = True
+        db.session.commit()
+        return redirect(next_url or url_for("dashboard.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@roles_required(*ANY_ROLE)
+def logout():
+    """Sign out (a POST, so that a link on another site cannot sign anyone out)."""
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    """The one-time link a new hire gets: choose a password, then sign in. Spent once used."""
+    user = read_set_password_token(token, lambda uid: db.session.get(User, uid))
+    if user is None:
+        return render_template("auth/set_password_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit() and _acceptable(form, user):
+        user.set_password(form.password.data)
+        record(db.session, actor_id=user.id, action="password_set", entity_type="user", entity_id=user.id)
+        db.session.commit()
+        flash(_("Your password is set. Sign in with your e-mail address and your new password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, user=user), 400 if form.errors else 200
+
+
+def _acceptable(form, user: User) -> bool:
+    """Apply the password policy, putting its reason next to the new password field."""
+    problem = problems(form.password.data, email=user.email, name=user.name)
+    if problem:
+        form.password.errors = [*form.password.errors, problem]
+        return False
+    return True
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required(*ANY_ROLE)
+def change_password():
+    """Change one's own password; other sessions of the account stop working."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors = [*form.current.errors, _("That is not your current password.")]
+        elif _acceptable(form, current_user):
+            current_user.set_password(form.password.data)
+            record(db.session, actor_id=current_user.id, action="password_changed", entity_type="user",
+                   entity_id=current_user.id)
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on with the new password
+            flash(_("Your password is changed. Other sessions of your account have ended."), "success")
+            return redirect(url_for("dashboard.home"))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@roles_required(*ANY_ROLE)
+def profile():
+    """Choose the language the app speaks to you, or let the browser decide."""
+    form = ProfileForm(data={"locale": current_user.locale or ""})
+    if form.validate_on_submit():
+        chosen = form.locale.data or None
+        if chosen != current_user.locale:
+            record(db.session, actor_id=current_user.id, action="locale_changed", entity_type="user",
+                   entity_id=current_user.id, before=current_user.locale, after=chosen)
+            current_user.locale = chosen
+            db.session.commit()
+        refresh()  # the message below is already in the new language
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form), 400 if form.errors else 200

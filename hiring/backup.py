@@ -1,0 +1,79 @@
+"""`flask backup` and `flask restore`: a consistent copy of a SQLite database, taken while the app runs.
+
+SQLite's online backup API copies the database page by page under its own locking, so the copy is one
+committed state even while requests write. PostgreSQL has its own tools (pg_dump), see the README.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from hiring.extensions import db
+
+
+def sqlite_path() -> Path:
+    """The file of the app's SQLite database; a clear refusal for any other database."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(
+            f"the database is {url.get_backend_name()}, not SQLite: back it up with its own tools, for "
+            "PostgreSQL `pg_dump --format=custom --file=hiring.dump \"$DATABASE_URL\"` (see the README)")
+    if not url.database or url.database == ":memory:":
+        raise click.ClickException("an in-memory database cannot be backed up")
+    return Path(url.database)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy `source` into `target` with the backup API, then check the copy; raises on a damaged copy."""
+    with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+        verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
+    if verdict != "ok":
+        raise click.ClickException(f"the copy in {target} failed its integrity check: {verdict}")
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the copy (default: backups/ in the instance folder, named by time).")
+@with_appcontext
+def backup_command(output: Path | None) -> None:
+    """Write a consistent copy of the SQLite database, safe while the app runs."""
+    source = sqlite_path()
+    if not source.exists():
+        raise click.ClickException(f"there is no database at {source}")
+    if output is None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        output = Path(current_app.instance_path) / "backups" / f"hiring-{stamp}.sqlite"
+    if output.exists():
+        raise click.ClickException(f"{output} already exists; choose another --output")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    copy_database(source, output)
+    click.echo(f"Backed up {source} to {output} ({output.stat().st_size:,} bytes, integrity ok).")
+
+
+@click.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(backup: Path, yes: bool) -> None:
+    """Replace the SQLite database's content with a backup (everything since the backup is lost)."""
+    target = sqlite_path()
+    try:
+        with closing(sqlite3.connect(backup)) as check:
+            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {row[0] for row in check.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{backup} is not a sound backup of this app ({error})") from None
+    if verdict != "ok" or "alembic_version" not in tables:
+        raise click.ClickException(f"{backup} is not a sound backup of this app ({verdict})")
+    if not yes:
+        click.confirm(f"Replace everything in {target} with {backup}?", abort=True)
+    db.engine.dispose()  # our own pooled connections must not keep the old pages
+    copy_database(backup, target)
+    click.echo(f"Restored {target} from {backup}.")

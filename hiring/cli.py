@@ -1,0 +1,137 @@
+"""flask commands: create-user, seed-demo."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from hiring.auth.passwords import problems
+from hiring.auth.service import create_user
+from hiring.backup import backup_command, restore_command
+from hiring.extensions import db
+from hiring.labels import decimal
+from hiring.models import Role, User
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Sign-in e-mail address.")
+@click.option("--name", required=True, help="Full name, as shown in the app.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="The user's one role.")
+@click.password_option(help="Asked for when not given.")
+@with_appcontext
+def create_user_command(email: str, name: str, role: str, password: str) -> None:
+    """Make a user from the command line."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.BadParameter(_("that is not an e-mail address"), param_hint="--email")
+    if not name.strip():
+        raise click.BadParameter(_("the name is empty"), param_hint="--name")
+    problem = problems(password, email=email, name=name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(_("a user with e-mail %(email)s already exists", email=email))
+    user = create_user(db.session, email=email, name=name, role=Role(role), password=password)
+    db.session.commit()
+    click.echo(_("Created %(role)s %(email)s (id %(id)d).", role=user.role.value, email=user.email, id=user.id))
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Add the demo even though the database holds data.")
+@click.option("--if-empty", is_flag=True, help="Seed only an empty database; otherwise do nothing.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed, for a repeatable demo.")
+@click.option("--locale", default="en", show_default=True, type=click.Choice(["en", "nl"]),
+              help="The language of the demo's values, programme and jobs.")
+@with_appcontext
+def seed_demo_command(force: bool, if_empty: bool, seed: int, locale: str) -> None:
+    """Fill an empty database with a believable demo company and print its logins."""
+    from hiring.demo import DEMO_PASSWORD, database_is_empty, demo_logins, seed_demo
+
+    if not database_is_empty(db.session):
+        if if_empty:
+            click.echo(_("The database already holds data; the demo was not added."))
+            _print_logins(demo_logins(db.session), DEMO_PASSWORD)
+            return
+        if not force:
+            raise click.ClickException(
+                _("the database already holds data; use --force to add the demo anyway")
+            )
+    summary = seed_demo(db.session, seed=seed, locale=locale)
+    db.session.commit()
+    click.echo(_("Demo company created: %(summary)s", summary=", ".join(f"{n} {what}" for what, n in summary.items())))
+    _print_logins(demo_logins(db.session), DEMO_PASSWORD)
+
+
+@click.command("expire-offers")
+@with_appcontext
+def expire_offers_command() -> None:
+    """Write down "expired" for offers whose deadline passed without a decision (they count as staying)."""
+    from hiring.models import utcnow
+    from hiring.offer.service import expire_overdue
+
+    n = expire_overdue(db.session, utcnow())
+    db.session.commit()
+    click.echo(_("%(n)d offer(s) expired.", n=n))
+
+
+@click.command("recompute-scores")
+@with_appcontext
+def recompute_scores_command() -> None:
+    """Rebuild every application's stored fit scores and gate result from the ratings."""
+    from hiring.scoring.service import recompute_all
+
+    n = recompute_all(db.session)
+    db.session.commit()
+    click.echo(_("Scores recomputed for %(n)d application(s).", n=n))
+
+
+@click.command("train-model")
+@click.option("--if-missing", is_flag=True, help="Train only when no model has been saved yet.")
+@with_appcontext
+def train_model_command(if_missing: bool) -> None:
+    """Train the retention model on past hires and report its cross-validated AUC and Brier score."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from hiring.models import utcnow
+    from hiring.scoring.model import TooFewHires, load_report
+    from hiring.scoring.service import feature_names, train_retention_model
+
+    folder = Path(current_app.instance_path)
+    if if_missing and load_report(folder) is not None:
+        click.echo(_("A retention model is already trained; not training again."))
+        return
+    try:
+        report = train_retention_model(db.session, folder, utcnow().date())
+    except TooFewHires as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(_("Retention model trained on %(hires)d hires (%(leavers)d left within a year): cross-validated "
+                 "ROC-AUC %(auc)s (sd %(sd)s), Brier score %(brier)s.", hires=report.hires, leavers=report.leavers,
+                 auc=decimal(report.auc, 2), sd=decimal(report.auc_sd, 2), brier=decimal(report.brier, 3)))
+    names = feature_names(db.session, report.features)
+    top = ", ".join(f"{names[i['feature']]} ({i['mean']:.3f})" for i in report.importance[:3])
+    click.echo(_("Most predictive: %(top)s. Saved in %(folder)s.", top=top, folder=folder))
+
+
+def _print_logins(logins: list[tuple[str, str]], password: str) -> None:
+    if not logins:
+        return
+    click.echo(_("Demo logins (password for all: %(password)s):", password=password))
+    for role, email in logins:
+        click.echo(f"  {role:<12} {email}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands with the app."""
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(expire_offers_command)
+    app.cli.add_command(recompute_scores_command)
+    app.cli.add_command(train_model_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    from hiring.privacy.commands import purge_candidates_command
+    app.cli.add_command(purge_candidates_command)

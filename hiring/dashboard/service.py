@@ -1,0 +1,200 @@
+"""What each role's home page shows, loaded in a fixed number of queries whatever the data size."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hiring.models import (
+    Application,
+    Candidate,
+    Enrollment,
+    EnrollmentTask,
+    Hire,
+    InterviewAssignment,
+    Job,
+    JobStatus,
+    QuitOffer,
+    Role,
+    Scorecard,
+    ScorecardStatus,
+    Stage,
+    User,
+)
+
+OPEN_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.DECISION)
+
+
+@dataclass
+class JobRow:
+    """An open job with how many applications sit in each open stage."""
+
+    id: int
+    title: str
+    by_stage: dict[Stage, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_stage.values())
+
+
+def open_jobs(session: Session) -> list[JobRow]:
+    """Open jobs with application counts per open stage, in two queries."""
+    jobs = session.execute(
+        sa.select(Job.id, Job.title).where(Job.status == JobStatus.OPEN).order_by(Job.title)
+    ).all()
+    rows = {job_id: JobRow(job_id, title, {s: 0 for s in OPEN_STAGES}) for job_id, title in jobs}
+    counts = session.execute(
+        sa.select(Application.job_id, Application.stage, sa.func.count())
+        .where(Application.job_id.in_(rows), Application.stage.in_(OPEN_STAGES))
+        .group_by(Application.job_id, Application.stage)
+    )
+    for job_id, stage, n in counts:
+        rows[job_id].by_stage[stage] = n
+    return list(rows.values())
+
+
+def pending_interviews(session: Session, interviewer_id: int) -> list[sa.Row]:
+    """The interviewer's assignments whose scorecard is not submitted yet, on open applications."""
+    return session.execute(
+        sa.select(
+            InterviewAssignment.id,
+            InterviewAssignment.application_id,
+            InterviewAssignment.kind,
+            InterviewAssignment.scheduled_for,
+            Candidate.name.label("candidate_name"),
+            Job.title.label("job_title"),
+            Scorecard.status.label("scorecard_status"),
+        )
+        .join(Application, InterviewAssignment.application_id == Application.id)
+        .join(Candidate, Application.candidate_id == Candidate.id)
+        .join(Job, Application.job_id == Job.id)
+        .outerjoin(Scorecard, Scorecard.assignment_id == InterviewAssignment.id)
+        .where(
+            InterviewAssignment.interviewer_id == interviewer_id,
+            Application.stage.in_(OPEN_STAGES),
+            sa.or_(Scorecard.id.is_(None), Scorecard.status == ScorecardStatus.DRAFT),
+        )
+        .order_by(InterviewAssignment.assigned_at)
+    ).all()
+
+
+@dataclass
+class CohortRow:
+    """New hires who started on the same day and are still in the programme."""
+
+    started_on: date
+    people: int
+    tasks_done: int
+    tasks_total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.tasks_done / self.tasks_total) if self.tasks_total else 0
+
+
+def onboarding_cohorts(session: Session) -> list[CohortRow]:
+    """Enrolments in progress grouped by start date, with task progress, in one query."""
+    rows = session.execute(
+        sa.select(
+            Enrollment.started_on,
+            sa.func.count(sa.distinct(Enrollment.id)),
+            sa.func.count(EnrollmentTask.done_at),
+            sa.func.count(EnrollmentTask.id),
+        )
+        .join(EnrollmentTask, EnrollmentTask.enrollment_id == Enrollment.id)
+        .join(Hire, Enrollment.hire_id == Hire.id)
+        .where(Enrollment.completed_on.is_(None), Hire.end_date.is_(None))
+        .group_by(Enrollment.started_on)
+        .order_by(Enrollment.started_on)
+    ).all()
+    return [CohortRow(*row) for row in rows]
+
+
+def offers_waiting(session: Session) -> int:
+    """Offers made and not decided yet."""
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(QuitOffer).where(QuitOffer.decision.is_(None))
+    )
+
+
+def users_by_role(session: Session) -> dict[Role, int]:
+    """How many active users hold each role."""
+    counts = dict(
+        session.execute(
+            sa.select(User.role, sa.func.count()).where(User.active).group_by(User.role)
+        ).all()
+    )
+    return {role: counts.get(role, 0) for role in Role}
+
+
+def waiting_on_recruiting(session: Session, limit: int = 20) -> dict[str, list]:
+    """What recruiters should act on: applications waiting for a decision with every scorecard in, new
+    applications not screened for a week, and applications in interviewing with fewer than two interviewers;
+    three queries, each list the oldest first."""
+    from datetime import timedelta
+
+    from hiring.models import GateResult, utcnow
+
+    base = (sa.select(Application.id, Application.candidate_id, Candidate.name, Job.title.label("job_title"),
+                      Application.stage_changed_at, Application.gate_result)
+            .join(Candidate, Application.candidate_id == Candidate.id).join(Job, Application.job_id == Job.id))
+    counts = (sa.select(InterviewAssignment.application_id, sa.func.count().label("n"))
+              .group_by(InterviewAssignment.application_id).subquery())
+    decide = session.execute(base.where(Application.stage == Stage.DECISION,
+                                        Application.gate_result.in_([GateResult.PASSES, GateResult.FAILS]))
+                             .order_by(Application.stage_changed_at).limit(limit)).all()
+    week_ago = utcnow() - timedelta(days=7)
+    unscreened = session.execute(base.where(Application.stage == Stage.APPLIED, Application.applied_at < week_ago)
+                                 .order_by(Application.applied_at).limit(limit)).all()
+    to_assign = session.execute(base.outerjoin(counts, counts.c.application_id == Application.id)
+                                .where(Application.stage == Stage.INTERVIEWING,
+                                       sa.func.coalesce(counts.c.n, 0) < 2)
+                                .order_by(Application.stage_changed_at).limit(limit)).all()
+    return {"to_decide": decide, "unscreened": unscreened, "to_assign": to_assign}
+
+
+def hr_alerts(session: Session) -> list[dict]:
+    """Interviewers far off calibration and adverse-impact flags, for HR's home."""
+    from hiring.analytics.service import funnel_and_fairness
+    from hiring.scoring.service import calibration_data
+
+    alerts = []
+    calibration = calibration_data(session)
+    for person in calibration["people"]:
+        if person.flagged:
+            alerts.append({"kind": "calibration", "name": calibration["names"].get(person.interviewer_id, "?"),
+                           "offset": person.offset})
+    fairness = funnel_and_fairness(session)
+    for dimension, rows in fairness["gate"].items():
+        for row in rows:
+            if row.flagged:
+                alerts.append({"kind": "adverse_impact", "step": "values gate", "dimension": dimension,
+                               "group": row.group, "ratio": row.impact_ratio})
+    for step in fairness["steps"]:
+        for dimension, rows in step["groups"].items():
+            for row in rows:
+                if row.flagged:
+                    alerts.append({"kind": "adverse_impact", "step": f"{step['stage']} → {step['next']}",
+                                   "dimension": dimension, "group": row.group, "ratio": row.impact_ratio})
+    return alerts
+
+
+def home_summary(session: Session, user: User, today: date) -> dict:
+    """Everything the user's home page shows, chosen by their role."""
+    if user.role is Role.ADMIN:
+        return {"users_by_role": users_by_role(session), "jobs": open_jobs(session)}
+    if user.role is Role.HR:
+        return {
+            "jobs": open_jobs(session),
+            "cohorts": onboarding_cohorts(session),
+            "offers_waiting": offers_waiting(session),
+            "alerts": hr_alerts(session),
+        }
+    if user.role is Role.RECRUITER:
+        return {"jobs": open_jobs(session), **waiting_on_recruiting(session)}
+    if user.role is Role.INTERVIEWER:
+        return {"interviews": pending_interviews(session, user.id)}
+    raise ValueError("a new hire's home is their checklist (hiring.onboarding)")

@@ -1,0 +1,77 @@
+"""Error pages in the site's layout, and domain errors mapped to their HTTP status."""
+from __future__ import annotations
+
+from flask import Flask, g, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from hiring.errors import DomainError
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("Your account may not open this page.")),
+    404: (_l("Not found"), _l("There is nothing at this address.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    429: (_l("Too many attempts"), _l("Too many failed attempts from here or for this account. Wait a few "
+                                      "minutes, then try again.")),
+    409: (_l("Conflict"), _l("That clashes with the current state. Reload the page and try again.")),
+    503: (_l("Temporarily unavailable"), _l("The database is not answering just now. Nothing was saved; "
+                                            "please try again in a minute.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Nothing was saved; please try again.")),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    """Render the error page for a status, with an optional more precise message."""
+    title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    return render_template("errors/error.html", status=status, title=title,
+                           message=detail or message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register one handler for HTTP errors, CSRF failures and domain errors."""
+    from hiring.extensions import db
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if isinstance(error, InternalServerError):
+            db.session.rollback()
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        db.session.rollback()
+        return render_error(400, str(_l("The form had expired or did not come from this site. "
+                                        "Reload the page and send it again.")))
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        return render_error(error.status, error.message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):
+        # The database is down, restarting or locked past the busy timeout. Drop the session (its connection
+        # may be dead; the pool's pre-ping replaces it once the database is back) and render the page as
+        # for an anonymous visitor, since loading the signed-in user would ask the database again.
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the connection may be gone; remove() below cleans up)
+            pass
+        db.session.remove()
+        g._login_user = app.login_manager.anonymous_user()
+        app.logger.warning("Database unavailable: %s", error)
+        response, status = render_error(503)
+        return response, status, {"Retry-After": "30"}
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # Whatever went wrong, nothing of the request is half-saved.
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        return render_error(500)

@@ -1,0 +1,54 @@
+"""Forms of the onboarding programme: ticking, sending back, reopening, and the programme's tasks."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from hiring.forms import options
+from hiring.models import WEEKS, SignOff, TaskOwner
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+OWNER_LABELS = {TaskOwner.NEW_HIRE: _l("The new hire"), TaskOwner.MENTOR: _l("The mentor"), TaskOwner.HR: _l("HR")}
+SIGN_OFF_LABELS = {SignOff.NONE: _l("No sign-off"), SignOff.MENTOR: _l("The mentor"), SignOff.HR: _l("HR")}
+
+
+class TickForm(FlaskForm):
+    """Tick a task, with an optional note."""
+
+    note = TextAreaField(_l("Note (optional)"), filters=[_strip], validators=[Length(max=2000)])
+
+
+class SendBackForm(FlaskForm):
+    """Send a task back with a comment."""
+
+    comment = TextAreaField(_l("What is missing"), filters=[_strip],
+                            validators=[DataRequired(_l("Say what is missing, so that the task can be done again.")),
+                                        Length(max=2000)])
+
+
+class ReopenForm(FlaskForm):
+    """HR reopens a signed-off task."""
+
+    reason = TextAreaField(_l("Reason for reopening"), filters=[_strip],
+                           validators=[DataRequired(_l("Give the reason for reopening the task.")),
+                                       Length(max=2000)])
+
+
+class ProgrammeTaskForm(FlaskForm):
+    """A task of the programme."""
+
+    week = IntegerField(_l("Week"), validators=[
+        InputRequired(_l("Give the week, from 1 to 5.")),
+        NumberRange(1, WEEKS, _l("Choose a week from 1 to %(weeks)d.", weeks=WEEKS))])
+    title = StringField(_l("Title"), filters=[_strip],
+                        validators=[DataRequired(_l("Give the task a title.")), Length(max=200)])
+    description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=4000)])
+    owner = SelectField(_l("Who does it"), choices=options((o.value, OWNER_LABELS[o]) for o in TaskOwner))
+    required = BooleanField(_l("Required for graduation"), default=True)
+    sign_off = SelectField(_l("Signed off by"), choices=options((s.value, SIGN_OFF_LABELS[s]) for s in SignOff))

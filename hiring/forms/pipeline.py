@@ -1,0 +1,83 @@
+"""Forms of the pipeline: a candidate, a CSV import, a stage move, an interviewer assignment."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from hiring.forms import options
+from hiring.labels import KIND_LABELS, STAGE_LABELS
+from hiring.models import InterviewKind, Stage
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_int(value):
+    """Select values arrive as strings; '' and '0' mean nothing chosen."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number or None
+
+
+class CandidateForm(FlaskForm):
+    """A candidate and the job they apply to."""
+
+    name = StringField(_l("Name"), filters=[_strip],
+                       validators=[DataRequired(_l("Enter the candidate's name.")), Length(max=200)])
+    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the candidate's e-mail address.")),
+        Email(_l("That is not an e-mail address."), check_deliverability=False), Length(max=254)])
+    phone = StringField(_l("Phone"), filters=[_strip], validators=[Optional(), Length(max=40)])
+    source = StringField(_l("Source"), filters=[_strip], validators=[Optional(), Length(max=80)],
+                         description=_l("Where the candidate came from, for example a referral or a job site."))
+    job_id = SelectField(_l("Job"), coerce=_optional_int,
+                         validators=[DataRequired(_l("Choose the job the candidate applies to."))])
+    # Opt-in, never ticked in advance: consent must be the candidate's own choice.
+    retention_consent = BooleanField(_l("The candidate consents to being kept for future openings"))
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of candidates."""
+
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to import."))],
+                     description=_l("Columns: name, email, phone, source, job (the job's title), consent "
+                                    "(yes or no). The first row names the columns."))
+
+
+class MoveForm(FlaskForm):
+    """Move an application to another stage; hiring also needs a start date and, ideally, a mentor."""
+
+    expected_stage = HiddenField()
+    to_stage = SelectField(_l("Move to"), choices=options((s.value, STAGE_LABELS[s]) for s in Stage),
+                           validators=[DataRequired(_l("Choose a stage."))])
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=2000)],
+                           description=_l("Why the application moves: it is kept in its history."))
+    start_date = DateField(_l("Start date (when hiring)"), validators=[Optional()])
+    mentor_id = SelectField(_l("Mentor (when hiring)"), coerce=_optional_int, validators=[Optional()])
+
+
+class AssignForm(FlaskForm):
+    """Assign an interviewer to an application."""
+
+    interviewer_id = SelectField(_l("Interviewer"), coerce=_optional_int,
+                                 validators=[DataRequired(_l("Choose an interviewer."))])
+    kind = SelectField(_l("Kind of interview"), choices=options((k.value, KIND_LABELS[k]) for k in InterviewKind),
+                       validators=[DataRequired(_l("Choose the kind of interview."))])
+
+
+class SelfIdentificationForm(FlaskForm):
+    """Voluntary questions for the fairness report; every one may be left unanswered."""
+
+    gender = SelectField(_l("Gender"), validators=[Optional()], choices=options([
+        ("", _l("I prefer not to say")), ("woman", _l("Woman")), ("man", _l("Man")),
+        ("non-binary", _l("Non-binary")), ("another", _l("Another gender"))]))
+    age_band = SelectField(_l("Age"), validators=[Optional()], choices=options([
+        ("", _l("I prefer not to say")), ("under 25", _l("Under 25")), ("25-39", _l("25 to 39")),
+        ("40-54", _l("40 to 54")), ("55 and over", _l("55 and over"))]))
+    decline = BooleanField(_l("I prefer not to answer any of these questions"))

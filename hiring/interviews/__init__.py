@@ -1,0 +1,1 @@
+"""Structured interviews: the scorecard form, drafts, submission, amendment and independence."""

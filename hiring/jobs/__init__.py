@@ -1,0 +1,1 @@
+"""Job openings: their requirements, thresholds and pipeline."""

@@ -1,0 +1,92 @@
+"""Jobs pages (admin, hr, recruiter): the list, a job's pipeline, and the form with its requirements."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hiring.auth.roles import RECRUITING, roles_required
+from hiring.errors import DomainError
+from hiring.extensions import db
+from hiring.forms import options
+from hiring.forms.jobs import MAX_REQUIREMENTS, JobForm
+from hiring.jobs import service
+from hiring.models import Job, Stage
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+JOBS_PER_PAGE = 25
+APPLICATIONS_PER_PAGE = 50
+STATUSES = ("all", "open", "closed")
+OPEN_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.DECISION)
+
+
+@bp.route("/")
+@roles_required(*RECRUITING)
+def index():
+    """Jobs with their applications per open stage; open ones first, filtered by ?status=."""
+    status = request.args.get("status", "all")
+    status = status if status in STATUSES else "all"
+    page = db.paginate(service.job_list(status), per_page=JOBS_PER_PAGE, max_per_page=JOBS_PER_PAGE, error_out=False)
+    counts = service.stage_counts(db.session, [j.id for j in page.items])
+    return render_template("jobs/index.html", page=page, counts=counts, status=status, open_stages=OPEN_STAGES)
+
+
+@bp.route("/<int:job_id>")
+@roles_required(*RECRUITING)
+def show(job_id: int):
+    """A job's pipeline: how many applications in each stage, and the applications, best first."""
+    job = service.load_job(db.session, job_id)
+    if job is None:
+        abort(404)
+    stage = request.args.get("stage", "")
+    stage = Stage(stage) if stage in Stage._value2member_map_ else None
+    page = db.paginate(service.job_applications(job_id, stage), per_page=APPLICATIONS_PER_PAGE,
+                       max_per_page=APPLICATIONS_PER_PAGE, error_out=False)
+    return render_template("jobs/show.html", job=job, page=page, stage=stage, stages=list(Stage),
+                           counts=service.stage_counts(db.session, [job_id])[job_id])
+
+
+def _form_page(job: Job | None):
+    """Show the form, add a row to it, or save it; on any error the form comes back as typed, with the message."""
+    form = JobForm(obj=job) if job is not None and request.method == "GET" else JobForm()
+    keep = job.hiring_manager_id if job is not None else None
+    form.hiring_manager_id.choices = options([(0, _("No hiring manager")),
+                                              *service.manager_choices(db.session, keep=keep)])
+    status = 200
+    if request.method == "POST" and form.add_requirement.data:
+        # Nothing is saved: the same form comes back with one more empty row.
+        if not form.add_row():
+            flash(_("A job can have at most %(n)d requirements.", n=MAX_REQUIREMENTS), "error")
+    elif form.validate_on_submit():
+        try:
+            saved = service.save_job(db.session, job.id if job else None, form.to_input(), actor_id=current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            if not form.show_error(error):
+                flash(error.message, "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Saved: %(title)s.", title=saved.title), "success")
+            return redirect(url_for(".show", job_id=saved.id))
+    elif request.method == "POST":
+        status = 400
+    rated = {str(i) for i in service.rated_requirement_ids(db.session, job.id)} if job is not None else set()
+    return render_template("jobs/form.html", form=form, job=job, rated=rated), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*RECRUITING)
+def new():
+    """Create an opening."""
+    return _form_page(None)
+
+
+@bp.route("/<int:job_id>/edit", methods=["GET", "POST"])
+@roles_required(*RECRUITING)
+def edit(job_id: int):
+    """Edit an opening and its requirements."""
+    job = service.load_job(db.session, job_id)
+    if job is None:
+        abort(404)
+    return _form_page(job)

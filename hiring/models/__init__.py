@@ -1,0 +1,42 @@
+"""The domain model, one module per part of the domain; importing this registers every table."""
+from hiring.models.audit import AuditEvent
+from hiring.models.base import Base, utcnow
+from hiring.models.candidates import (
+    Application,
+    Candidate,
+    GateResult,
+    SelfIdentification,
+    Stage,
+    StageChange,
+)
+from hiring.models.hires import EndReason, Hire
+from hiring.models.interviews import (
+    InterviewAssignment,
+    InterviewKind,
+    Rating,
+    Recommendation,
+    Scorecard,
+    ScorecardRevision,
+    ScorecardStatus,
+)
+from hiring.models.jobs import Job, JobStatus, Requirement
+from hiring.models.offer import OfferDecision, OfferPolicy, OfferTiming, QuitOffer
+from hiring.models.onboarding import (
+    WEEKS,
+    Enrollment,
+    EnrollmentTask,
+    ProgrammeTask,
+    SignOff,
+    TaskOwner,
+)
+from hiring.models.people import Role, User
+from hiring.models.values import CoreValue
+
+__all__ = [
+    "Application", "AuditEvent", "Base", "Candidate", "CoreValue", "EndReason", "Enrollment",
+    "EnrollmentTask", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
+    "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
+    "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
+    "ScorecardStatus", "SelfIdentification", "SignOff", "Stage", "StageChange", "TaskOwner",
+    "User", "WEEKS", "utcnow",
+]

@@ -1,0 +1,151 @@
+"""Candidates, their applications to jobs, the stage history and voluntary self-identification."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hiring.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class Stage(enum.StrEnum):
+    """Where an application is in the pipeline."""
+
+    APPLIED = "applied"
+    SCREENING = "screening"
+    INTERVIEWING = "interviewing"
+    DECISION = "decision"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class GateResult(enum.StrEnum):
+    """The stored outcome of the 'and' gate on requirements and values."""
+
+    PASSES = "passes"
+    FAILS = "fails"
+    INCOMPLETE = "incomplete"
+
+
+class Candidate(Base):
+    """A person who applied; recognised by e-mail so that they are never duplicated."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    source: Mapped[str | None] = mapped_column(sa.String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Privacy (GDPR): when the privacy notice was given (null for candidates added before it existed),
+    # whether the candidate agreed to be kept for future openings (and since when), and when the record
+    # was anonymised. No CHECK ties consent to its time: adding one would make SQLite rebuild the table,
+    # and that rebuild cascades deletes to the applications (see migration 0002).
+    privacy_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retention_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    retention_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    applications: Mapped[list[Application]] = relationship(back_populates="candidate")
+
+
+class Application(Base):
+    """A candidate's application to one job, with its stage and the stored scores lists sort by."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        sa.UniqueConstraint("candidate_id", "job_id"),
+        sa.CheckConstraint(
+            "requirements_fit IS NULL OR requirements_fit BETWEEN 0 AND 100",
+            name="requirements_fit_range",
+        ),
+        sa.CheckConstraint(
+            "values_fit IS NULL OR values_fit BETWEEN 0 AND 100", name="values_fit_range"
+        ),
+        sa.Index("ix_applications_job_id_stage", "job_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[int] = mapped_column(sa.ForeignKey("jobs.id", ondelete="RESTRICT"), index=True)
+    stage: Mapped[Stage] = mapped_column(
+        enum_column(Stage, "stage"), default=Stage.APPLIED, index=True
+    )
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Stored when a scorecard is submitted or amended, recomputable from the ratings.
+    requirements_fit: Mapped[float | None] = mapped_column(sa.Float, index=True)
+    values_fit: Mapped[float | None] = mapped_column(sa.Float, index=True)
+    gate_result: Mapped[GateResult | None] = mapped_column(
+        enum_column(GateResult, "gate_result"), index=True
+    )
+    # Why the gate said what it said, in words for a recruiter (a JSON list of strings).
+    gate_reasons: Mapped[list | None] = mapped_column(sa.JSON)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="applications")
+    job = relationship("Job")
+    stage_changes: Mapped[list[StageChange]] = relationship(
+        back_populates="application", order_by="StageChange.changed_at"
+    )
+
+
+class StageChange(Base):
+    """One move of an application between stages: who, when and why."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, "from_stage"))
+    to_stage: Mapped[Stage] = mapped_column(enum_column(Stage, "to_stage"))
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="stage_changes")
+    changed_by = relationship("User")
+
+
+class SelfIdentification(Base):
+    """Voluntary self-identification for the fairness report.
+
+    Kept apart from the candidate so that it is never shown to interviewers nor used by any model;
+    reported only in aggregates large enough to hide a person.
+    """
+
+    __tablename__ = "self_identifications"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "NOT declined OR (gender IS NULL AND ethnicity IS NULL AND age_band IS NULL"
+            " AND disability IS NULL)",
+            name="declined_means_empty",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"), unique=True
+    )
+    declined: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    gender: Mapped[str | None] = mapped_column(sa.String(60))
+    ethnicity: Mapped[str | None] = mapped_column(sa.String(80))
+    age_band: Mapped[str | None] = mapped_column(sa.String(20))
+    disability: Mapped[str | None] = mapped_column(sa.String(20))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship()

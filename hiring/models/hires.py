@@ -1,0 +1,51 @@
+"""Employment: a hire made from an application, from start date to any end."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hiring.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class EndReason(enum.StrEnum):
+    """Why an employment ended; 'offer accepted' is The Offer taken."""
+
+    OFFER_ACCEPTED = "offer_accepted"
+    RESIGNED = "resigned"
+    DISMISSED = "dismissed"
+    OTHER = "other"
+
+
+class Hire(Base):
+    """A person hired through an application; the start of onboarding, The Offer and retention."""
+
+    __tablename__ = "hires"
+    __table_args__ = (
+        sa.CheckConstraint("(end_date IS NULL) = (end_reason IS NULL)", name="end_has_reason"),
+        sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="RESTRICT"), unique=True
+    )
+    # The new hire's own login; null only for hires made before the app held logins.
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    mentor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    start_date: Mapped[date] = mapped_column(sa.Date, index=True)
+    end_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    end_reason: Mapped[EndReason | None] = mapped_column(enum_column(EndReason, "end_reason"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application = relationship("Application")
+    user = relationship("User", foreign_keys=[user_id])
+    mentor = relationship("User", foreign_keys=[mentor_id])
+    enrollment = relationship("Enrollment", back_populates="hire", uselist=False)
+    quit_offer = relationship("QuitOffer", back_populates="hire", uselist=False)

@@ -1,0 +1,165 @@
+"""Interviewer assignments, scorecards and their ratings on requirements and core values."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hiring.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class InterviewKind(enum.StrEnum):
+    """What an interview rates: requirements, values, or both (the hiring manager's)."""
+
+    SKILLS = "skills"
+    VALUES = "values"
+    HIRING_MANAGER = "hiring_manager"
+
+
+class ScorecardStatus(enum.StrEnum):
+    """A draft can be edited; a submitted scorecard is locked and only amended with a reason."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Recommendation(enum.StrEnum):
+    """The interviewer's overall recommendation."""
+
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
+
+
+class InterviewAssignment(Base):
+    """An interviewer asked to interview one application, for one kind of interview."""
+
+    __tablename__ = "interview_assignments"
+    __table_args__ = (sa.UniqueConstraint("application_id", "interviewer_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    interviewer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[InterviewKind] = mapped_column(enum_column(InterviewKind, "interview_kind"))
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application = relationship("Application")
+    interviewer = relationship("User", foreign_keys=[interviewer_id])
+    scorecard: Mapped[Scorecard | None] = relationship(back_populates="assignment", uselist=False)
+
+
+class Scorecard(Base):
+    """One interviewer's independent scorecard for one assignment."""
+
+    __tablename__ = "scorecards"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "NOT culture_veto OR length(trim(coalesce(veto_reason, ''))) > 0",
+            name="veto_needs_reason",
+        ),
+        sa.CheckConstraint(
+            "status = 'draft' OR (recommendation IS NOT NULL AND submitted_at IS NOT NULL)",
+            name="submitted_is_complete",
+        ),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique: one scorecard per interviewer per assignment.
+    assignment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interview_assignments.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[ScorecardStatus] = mapped_column(
+        enum_column(ScorecardStatus, "scorecard_status"), default=ScorecardStatus.DRAFT, index=True
+    )
+    recommendation: Mapped[Recommendation | None] = mapped_column(
+        enum_column(Recommendation, "recommendation")
+    )
+    key_takeaways: Mapped[str] = mapped_column(sa.Text, default="")
+    culture_veto: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    veto_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Bumped on every save, so that two tabs cannot overwrite each other unnoticed.
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    assignment: Mapped[InterviewAssignment] = relationship(back_populates="scorecard")
+    ratings: Mapped[list[Rating]] = relationship(
+        back_populates="scorecard", cascade="all, delete-orphan"
+    )
+    revisions: Mapped[list[ScorecardRevision]] = relationship(
+        back_populates="scorecard", order_by="ScorecardRevision.version"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Rating(Base):
+    """A rating 1-5 (or no evidence) with its evidence, on a requirement or a core value, never both."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score_range"),
+        sa.CheckConstraint("NOT (no_evidence AND score IS NOT NULL)", name="no_evidence_has_no_score"),
+        sa.CheckConstraint(
+            "(requirement_id IS NULL) <> (core_value_id IS NULL)", name="one_item"
+        ),
+        sa.UniqueConstraint("scorecard_id", "requirement_id"),
+        sa.UniqueConstraint("scorecard_id", "core_value_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("scorecards.id", ondelete="CASCADE"), index=True
+    )
+    requirement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("requirements.id", ondelete="RESTRICT"), index=True
+    )
+    core_value_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("core_values.id", ondelete="RESTRICT"), index=True
+    )
+    # Null with no_evidence false means not rated yet (a draft).
+    score: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    no_evidence: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    evidence: Mapped[str] = mapped_column(sa.Text, default="")
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="ratings")
+    requirement = relationship("Requirement")
+    core_value = relationship("CoreValue")
+
+
+class ScorecardRevision(Base):
+    """The content of a submitted scorecard before an amendment, kept with the amendment's reason."""
+
+    __tablename__ = "scorecard_revisions"
+    __table_args__ = (
+        sa.UniqueConstraint("scorecard_id", "version"),
+        sa.CheckConstraint("length(trim(reason)) > 0", name="reason_not_blank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("scorecards.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    # The earlier recommendation, takeaways, veto and ratings, as they were.
+    snapshot: Mapped[dict] = mapped_column(sa.JSON)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    amended_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    amended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="revisions")

@@ -1,0 +1,86 @@
+"""The Offer: money to leave after training, its policy, and each hire's one offer and decision."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hiring.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class OfferTiming(enum.StrEnum):
+    """When The Offer is made: at graduation, or after a given week of the programme."""
+
+    GRADUATION = "graduation"
+    AFTER_WEEK = "after_week"
+
+
+class OfferDecision(enum.StrEnum):
+    """What became of an offer. Expired counts as staying."""
+
+    TAKEN = "taken"
+    STAYED = "stayed"
+    EXPIRED = "expired"
+
+
+class OfferPolicy(Base):
+    """The company's policy for The Offer; the newest row is the one in force."""
+
+    __tablename__ = "offer_policies"
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+        sa.CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),
+        sa.CheckConstraint("decision_days BETWEEN 1 AND 90", name="decision_days_range"),
+        sa.CheckConstraint(
+            "(timing = 'after_week') = (after_week IS NOT NULL)", name="after_week_with_timing"
+        ),
+        sa.CheckConstraint("after_week IS NULL OR after_week BETWEEN 1 AND 5", name="after_week_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=400_000)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="USD")
+    timing: Mapped[OfferTiming] = mapped_column(
+        enum_column(OfferTiming, "offer_timing"), default=OfferTiming.GRADUATION
+    )
+    after_week: Mapped[int | None]
+    decision_days: Mapped[int] = mapped_column(default=7)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+
+class QuitOffer(Base):
+    """The one offer made to a hire, its amount fixed when made, and the hire's decision."""
+
+    __tablename__ = "quit_offers"
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+        sa.CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),
+        sa.CheckConstraint("deadline > offered_at", name="deadline_after_offer"),
+        sa.CheckConstraint("(decision IS NULL) = (decided_at IS NULL)", name="decision_has_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hire_id: Mapped[int] = mapped_column(sa.ForeignKey("hires.id", ondelete="CASCADE"), unique=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    offered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    decision: Mapped[OfferDecision | None] = mapped_column(
+        enum_column(OfferDecision, "offer_decision"), index=True
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who recorded the decision: the hire, or HR on their behalf.
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    paid_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    hire = relationship("Hire", back_populates="quit_offer")

@@ -1,0 +1,71 @@
+"""Users of the app and their single role."""
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hiring.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class Role(enum.StrEnum):
+    """What a user is allowed to do; each user has exactly one."""
+
+    ADMIN = "admin"
+    HR = "hr"
+    RECRUITER = "recruiter"
+    INTERVIEWER = "interviewer"
+    NEW_HIRE = "new_hire"
+
+
+class User(UserMixin, Base):
+    """Someone who signs in: staff, interviewers and new hires."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), index=True)
+    # Null until the user has set a password (a new hire's one-time link).
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the app speaks to this user (hiring.i18n.SUPPORTED_LOCALES); null follows the browser.
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of the password, never the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches the stored hash."""
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def session_token(self) -> str:
+        """What the session remembers: the id and a fingerprint of the password, so that changing the
+        password ends every other session of the account."""
+        digest = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        return f"{self.id}.{digest}"
+
+    def get_id(self) -> str:  # Flask-Login stores this in the session
+        return self.session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,1 @@
+"""The Offer: policy, eligibility, recording the decision and take-rate statistics."""

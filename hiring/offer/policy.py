@@ -1,0 +1,69 @@
+"""The Offer's policy: how much, when, and how long to decide. The newest row is the one in force."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from babel.numbers import get_currency_precision, list_currencies
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from hiring.audit import record
+from hiring.errors import DomainError
+from hiring.models import WEEKS, OfferPolicy, OfferTiming
+
+DEFAULT = {"amount_minor": 400_000, "currency": "USD", "timing": OfferTiming.GRADUATION, "after_week": None,
+           "decision_days": 7}
+
+
+def current_policy(session: Session) -> OfferPolicy:
+    """The policy in force; the default (4,000 USD at graduation, 7 days) when none was ever saved."""
+    policy = session.scalar(sa.select(OfferPolicy).order_by(OfferPolicy.updated_at.desc(), OfferPolicy.id.desc())
+                            .limit(1))
+    return policy if policy is not None else OfferPolicy(**DEFAULT)
+
+
+def to_minor(amount: str, currency: str) -> int:
+    """'4,000.50' in a currency's major unit to an integer of its minor unit (cents)."""
+    try:
+        value = Decimal(amount.replace(",", "").replace("_", "").strip())
+    except (InvalidOperation, AttributeError):
+        raise DomainError(_("Give the amount as a number, for example 4000 or 4000.00."), field="amount") from None
+    if not value.is_finite() or value <= 0:
+        raise DomainError(_("The amount must be more than zero."), field="amount")
+    digits = get_currency_precision(currency)
+    minor = (value * (10 ** digits)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if minor > 10 ** 12:
+        raise DomainError(_("That amount is too large."), field="amount")
+    return int(minor)
+
+
+def to_major(amount_minor: int, currency: str) -> Decimal:
+    """Minor units back to the major unit, for forms and formatting."""
+    return Decimal(amount_minor) / (10 ** get_currency_precision(currency))
+
+
+def save_policy(session: Session, *, amount: str, currency: str, timing: OfferTiming, after_week: int | None,
+                decision_days: int, actor_id: int) -> OfferPolicy:
+    """Put a new policy in force; offers already made keep the amount they were made with."""
+    currency = (currency or "").strip().upper()
+    if currency not in list_currencies():
+        raise DomainError(_("Give a currency as its three-letter ISO code, for example USD or EUR."),
+                          field="currency")
+    amount_minor = to_minor(amount, currency)
+    if timing is OfferTiming.AFTER_WEEK:
+        if after_week is None or not 1 <= after_week <= WEEKS:
+            raise DomainError(_("Choose the week after which the offer is made, 1 to %(n)d.", n=WEEKS),
+                              field="after_week")
+    else:
+        after_week = None
+    if not 1 <= decision_days <= 90:
+        raise DomainError(_("Give the new hire between 1 and 90 days to decide."), field="decision_days")
+    policy = OfferPolicy(amount_minor=amount_minor, currency=currency, timing=timing, after_week=after_week,
+                         decision_days=decision_days, updated_by_id=actor_id)
+    session.add(policy)
+    session.flush()
+    record(session, actor_id=actor_id, action="offer_policy_changed", entity_type="offer_policy",
+           entity_id=policy.id, amount_minor=amount_minor, currency=currency, timing=timing.value,
+           after_week=after_week, decision_days=decision_days)
+    return policy

@@ -1,0 +1,1 @@
+"""The five-week onboarding programme: enrolment, progress, sign-off and graduation."""

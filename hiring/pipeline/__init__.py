@@ -1,0 +1,1 @@
+"""The candidate pipeline: candidates, applications, stage moves, interviewer assignment and hiring."""

@@ -1,0 +1,40 @@
+"""Hiring: the hire record, the new hire's login and their enrolment, in one transaction."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from hiring.audit import record
+from hiring.errors import Conflict, DomainError
+from hiring.models import Application, Hire, Role, User
+from hiring.onboarding.enrolment import enrol
+
+
+def make_hire(session: Session, application: Application, *, start_date: date | None,
+              mentor_id: int | None, actor_id: int) -> Hire:
+    """Create the hire, a login without a password for the new hire, and their enrolment."""
+    if start_date is None:
+        raise DomainError(_("Give the start date of the new hire."), field="start_date")
+    candidate = application.candidate
+    if session.scalar(sa.select(User.id).where(User.email == candidate.email)) is not None:
+        raise Conflict(_("There is already a login with the e-mail %(email)s; the new hire needs their own.",
+                         email=candidate.email), field="to_stage")
+    if mentor_id is not None:
+        mentor = session.get(User, mentor_id)
+        if mentor is None or not mentor.active or mentor.role is Role.NEW_HIRE:
+            raise DomainError(_("Choose a mentor from the list."), field="mentor_id")
+    user = User(email=candidate.email, name=candidate.name, role=Role.NEW_HIRE)
+    session.add(user)
+    session.flush()
+    hire = Hire(application=application, user_id=user.id, mentor_id=mentor_id, start_date=start_date)
+    session.add(hire)
+    session.flush()
+    enrollment = enrol(session, hire, start_date)
+    session.flush()
+    record(session, actor_id=actor_id, action="hired", entity_type="application", entity_id=application.id,
+           hire_id=hire.id, user_id=user.id, start_date=start_date.isoformat(), mentor_id=mentor_id,
+           enrollment_id=enrollment.id)
+    return hire

@@ -1,0 +1,198 @@
+"""Importing candidates from a CSV file: every row is checked first, then all are imported or none."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from hiring.audit import record
+from hiring.errors import DomainError
+from hiring.models import Application, Candidate, Job, JobStatus, Stage, StageChange, utcnow
+from hiring.privacy.consent import notice_given, set_consent
+
+REQUIRED_COLUMNS = ("name", "email", "job")
+OPTIONAL_COLUMNS = ("phone", "source", "consent")
+CONSENT_VALUES = {"yes": True, "no": False, "": False}
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+CHUNK = 500  # stays under every database's limit on bound parameters
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one row; `row` counts as a spreadsheet does, the header being row 1."""
+
+    row: int
+    column: str
+    message: str
+
+
+class ImportRejected(DomainError):
+    """The file was not imported; `errors` says why, row by row, or `message` for the file as a whole."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        super().__init__(message, field="file")
+        self.errors = errors or []
+
+
+@dataclass
+class ImportSummary:
+    """What an import added."""
+
+    applications: int = 0
+    new_candidates: int = 0
+    recognised_candidates: int = 0
+
+
+def read_rows(data: bytes) -> list[dict[str, str]]:
+    """Decode and parse the file into rows keyed by lower-case column name, or refuse the whole file."""
+    if not data.strip():
+        raise ImportRejected(_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise ImportRejected(_("The file is larger than %(mb)d MB; split it into smaller files.",
+                               mb=MAX_BYTES // (1024 * 1024)))
+    if b"\x00" in data:
+        raise ImportRejected(_("This is not a CSV file: it holds binary data."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(_("This is not a CSV file in UTF-8. Save it from your spreadsheet as "
+                               "'CSV UTF-8' and try again.")) from None
+    first_line = text.splitlines()[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ImportRejected(_("This does not look like a candidates file: the first row must name the columns "
+                               "%(required)s (and optionally %(optional)s); missing: %(missing)s.",
+                               required=", ".join(REQUIRED_COLUMNS), optional=", ".join(OPTIONAL_COLUMNS),
+                               missing=", ".join(missing)))
+    reader.fieldnames = columns
+    try:
+        rows = [{k: (v or "").strip() for k, v in row.items() if isinstance(k, str)} for row in reader]
+    except csv.Error as error:
+        raise ImportRejected(_("The file could not be read as CSV: %(error)s", error=str(error))) from None
+    rows = [row for row in rows if any(row.values())]
+    if not rows:
+        raise ImportRejected(_("The file names its columns but holds no candidates."))
+    if len(rows) > MAX_ROWS:
+        raise ImportRejected(_("The file holds more than %(n)d rows; split it.", n=MAX_ROWS))
+    return rows
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def check_rows(session: Session, rows: list[dict[str, str]]) -> tuple[list[RowError], list[tuple]]:
+    """Check every row against the rules and the database; return the errors and the rows ready to import."""
+    jobs = {j.title.strip().lower(): j for j in session.scalars(sa.select(Job).where(Job.status == JobStatus.OPEN))}
+    errors: list[RowError] = []
+    ready: list[tuple] = []
+    seen: dict[tuple[str, int], int] = {}
+    for number, row in enumerate(rows, start=2):
+        name, job_title = row.get("name", ""), row.get("job", "")
+        email = row.get("email", "").lower()
+        row_errors = []
+        if not name:
+            row_errors.append(RowError(number, "name", _("The name is missing.")))
+        elif len(name) > 200:
+            row_errors.append(RowError(number, "name", _("The name is longer than 200 characters.")))
+        if not email:
+            row_errors.append(RowError(number, "email", _("The e-mail address is missing.")))
+        else:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                row_errors.append(RowError(number, "email", _("'%(email)s' is not an e-mail address.",
+                                                              email=row.get("email", ""))))
+        job = jobs.get(job_title.lower())
+        if not job_title:
+            row_errors.append(RowError(number, "job", _("The job is missing.")))
+        elif job is None:
+            row_errors.append(RowError(number, "job", _("There is no open job called '%(title)s'.",
+                                                         title=job_title)))
+        for column, limit in (("phone", 40), ("source", 80)):
+            if len(row.get(column, "")) > limit:
+                row_errors.append(RowError(number, column, _("Longer than %(n)d characters.", n=limit)))
+        consent = CONSENT_VALUES.get(row.get("consent", "").lower())
+        if consent is None:
+            row_errors.append(RowError(number, "consent", _("'%(value)s' is neither yes nor no.",
+                                                            value=row.get("consent", ""))))
+        if not row_errors:
+            key = (email, job.id)
+            if key in seen:
+                row_errors.append(RowError(number, "email", _("Same candidate and job as row %(row)d.",
+                                                              row=seen[key])))
+            seen.setdefault(key, number)
+        errors.extend(row_errors)
+        if not row_errors:
+            ready.append((number, name, email, row.get("phone") or None, row.get("source") or None, job, consent))
+    emails = sorted({r[2] for r in ready})
+    existing = {}
+    for chunk in _chunks(emails):
+        existing.update({c.email: c for c in session.scalars(sa.select(Candidate).where(Candidate.email.in_(chunk)))})
+    applied = set()
+    ids = [c.id for c in existing.values()]
+    for chunk in _chunks(ids):
+        applied.update(session.execute(sa.select(Application.candidate_id, Application.job_id)
+                                       .where(Application.candidate_id.in_(chunk))).all())
+    for number, name, email, _phone, _source, job, _consent in ready:
+        candidate = existing.get(email)
+        if candidate is not None and (candidate.id, job.id) in applied:
+            errors.append(RowError(number, "email", _("%(email)s has already applied to %(title)s.",
+                                                      email=email, title=job.title)))
+    errors.sort(key=lambda e: e.row)
+    return errors, [(r, existing.get(r[2])) for r in ready]
+
+
+def import_candidates(session: Session, data: bytes, *, actor_id: int) -> ImportSummary:
+    """Import every row of the file, or raise ImportRejected with every problem and import nothing."""
+    rows = read_rows(data)
+    errors, ready = check_rows(session, rows)
+    if errors:
+        raise ImportRejected(_("Nothing was imported: %(n)d problem(s) in the file.", n=len(errors)), errors)
+    # Bulk inserts in a few statements rather than the ORM's one INSERT per object: a file of thousands of
+    # rows must not take thousands of round trips. RETURNING gives the new ids keyed by what we know.
+    now = utcnow()
+    ids = {known.email: known.id for _r, known in ready if known is not None}
+    # Any row saying yes gives consent; "no" never withdraws a known candidate's earlier consent (that is
+    # done on the candidate page, audited). Every candidate imported was given the privacy notice.
+    consenting = {r[2] for r, _k in ready if r[6]}
+    new = {}
+    for (_n, name, email, phone, source, _job, _consent), known in ready:
+        if known is None and email not in new:
+            new[email] = {"name": name, "email": email, "phone": phone, "source": source, "created_at": now,
+                          "privacy_notice_at": now, "retention_consent": email in consenting,
+                          "retention_consent_at": now if email in consenting else None}
+        elif known is not None:
+            notice_given(known, now)
+            if email in consenting:
+                set_consent(known, True, now)
+    for chunk in _chunks(list(new.values())):
+        ids.update((email, cid) for cid, email in session.execute(
+            sa.insert(Candidate).returning(Candidate.id, Candidate.email), chunk))
+    applications = [{"candidate_id": ids[email], "job_id": job.id, "stage": Stage.APPLIED, "applied_at": now,
+                     "stage_changed_at": now} for (_n, _name, email, _p, _s, job, _c), _k in ready]
+    application_ids = []
+    for chunk in _chunks(applications):
+        application_ids += session.execute(sa.insert(Application).returning(Application.id), chunk).scalars().all()
+    reason = _("Imported from a CSV file")
+    session.execute(sa.insert(StageChange), [
+        {"application_id": aid, "from_stage": None, "to_stage": Stage.APPLIED, "changed_by_id": actor_id,
+         "changed_at": now, "reason": reason} for aid in application_ids])
+    summary = ImportSummary(applications=len(application_ids), new_candidates=len(new),
+                            recognised_candidates=len({k.id for _r, k in ready if k is not None}))
+    record(session, actor_id=actor_id, action="candidates_imported", entity_type="import", entity_id=0,
+           applications=summary.applications, new_candidates=summary.new_candidates)
+    return summary

@@ -1,0 +1,59 @@
+"""Voluntary self-identification: a candidate answers (or declines) on a form of their own, reached by a signed
+link. The answers are never shown to anyone one by one: the fairness report uses them in aggregates only."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from hiring.models import Candidate, SelfIdentification, utcnow
+
+SALT = "self-identification"
+MAX_AGE = 90 * 24 * 3600
+GENDERS = ("woman", "man", "non-binary", "another")
+AGE_BANDS = ("under 25", "25-39", "40-54", "55 and over")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_token(candidate_id: int) -> str:
+    """The signed token of a candidate's self-identification link (ids in URLs are never personal data)."""
+    return _serializer().dumps({"c": candidate_id})
+
+
+def read_token(session: Session, token: str) -> Candidate | None:
+    """The candidate the token is for, or None when it is forged or expired."""
+    try:
+        data = _serializer().loads(token, max_age=MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        return None
+    return session.get(Candidate, data["c"])
+
+
+def record(session: Session, candidate: Candidate, *, declined: bool, gender: str | None,
+           age_band: str | None) -> SelfIdentification:
+    """Store the answers, replacing earlier ones; declining stores nothing but the choice to decline."""
+    row = session.scalar(sa.select(SelfIdentification).where(SelfIdentification.candidate_id == candidate.id))
+    if row is None:
+        row = SelfIdentification(candidate_id=candidate.id)
+        session.add(row)
+    row.declined = declined
+    row.gender = None if declined or gender not in GENDERS else gender
+    row.age_band = None if declined or age_band not in AGE_BANDS else age_band
+    row.ethnicity = row.disability = None
+    row.recorded_at = utcnow()
+    return row
+
+
+def status(session: Session, candidate_id: int) -> str:
+    """'answered', 'declined' or 'not answered': the only thing recruiters see of it."""
+    row = session.execute(sa.select(SelfIdentification.declined).where(
+        SelfIdentification.candidate_id == candidate_id)).first()
+    if row is None:
+        return "not answered"
+    return "declined" if row.declined else "answered"

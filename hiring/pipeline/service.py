@@ -1,0 +1,160 @@
+"""Adding candidates, moving applications between stages and assigning interviewers."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from hiring.audit import record
+from hiring.errors import Conflict, DomainError, NotFound
+from hiring.labels import GATE_LABELS, KIND_LABELS, ROLE_LABELS, STAGE_LABELS, gate_reason
+from hiring.models import (
+    Application,
+    Candidate,
+    GateResult,
+    InterviewAssignment,
+    InterviewKind,
+    Job,
+    JobStatus,
+    Role,
+    Stage,
+    StageChange,
+    User,
+    utcnow,
+)
+from hiring.pipeline.hire import make_hire
+from hiring.pipeline.stages import OPEN_STAGES, check_move
+from hiring.privacy.consent import notice_given, set_consent
+
+INTERVIEWER_ROLES = (Role.INTERVIEWER, Role.RECRUITER, Role.HR, Role.ADMIN)
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared and stored lower-case."""
+    return email.strip().lower()
+
+
+def open_job(session: Session, job_id: int | None) -> Job:
+    """The open job with this id, or a domain error for the job field."""
+    job = session.get(Job, job_id) if job_id else None
+    if job is None:
+        raise DomainError(_("Choose a job from the list."), field="job_id")
+    if job.status is not JobStatus.OPEN:
+        raise Conflict(_("The job %(title)s is closed to new applications.", title=job.title), field="job_id")
+    return job
+
+
+def start_application(session: Session, candidate: Candidate, job: Job, *, actor_id: int | None,
+                      reason: str) -> Application:
+    """A new application in 'applied', with the first entry of its stage history."""
+    now = utcnow()
+    application = Application(candidate=candidate, job=job, stage=Stage.APPLIED, applied_at=now,
+                              stage_changed_at=now)
+    session.add(application)
+    session.add(StageChange(application=application, from_stage=None, to_stage=Stage.APPLIED,
+                            changed_by_id=actor_id, changed_at=now, reason=reason))
+    return application
+
+
+def add_candidate(session: Session, *, name: str, email: str, phone: str | None, source: str | None,
+                  job_id: int, actor_id: int, retention_consent: bool = False) -> Application:
+    """Add a candidate (or recognise them by e-mail) and their application to a job, recording that the
+    privacy notice was given and, when ticked, their consent to be kept for future openings."""
+    job = open_job(session, job_id)
+    email = normalise_email(email)
+    candidate = session.scalar(sa.select(Candidate).where(Candidate.email == email))
+    if candidate is None:
+        candidate = Candidate(name=name.strip(), email=email, phone=(phone or "").strip() or None,
+                              source=(source or "").strip() or None)
+        session.add(candidate)
+    else:
+        already = session.scalar(sa.select(Application.id).where(
+            Application.candidate_id == candidate.id, Application.job_id == job.id))
+        if already is not None:
+            raise Conflict(_("%(name)s (%(email)s) has already applied to %(title)s.", name=candidate.name,
+                             email=email, title=job.title), field="job_id")
+        # Recognised by e-mail: fill in what we did not know, never overwrite what we did.
+        candidate.phone = candidate.phone or (phone or "").strip() or None
+        candidate.source = candidate.source or (source or "").strip() or None
+    now = utcnow()
+    notice_given(candidate, now)
+    if retention_consent:
+        # Unticked never withdraws earlier consent: that is done on the candidate page, audited.
+        set_consent(candidate, True, now)
+    application = start_application(session, candidate, job, actor_id=actor_id, reason=_("Added by form"))
+    session.flush()
+    return application
+
+
+def move_application(session: Session, application_id: int, *, expected_stage: Stage | None, to_stage: Stage,
+                     reason: str, actor_id: int, start_date: date | None = None,
+                     mentor_id: int | None = None) -> Application:
+    """Move an application to another stage, recording who, when and why; 'hired' also makes the hire."""
+    # populate_existing: the view may have loaded it before the lock; its checks must see the locked row.
+    application = session.get(Application, application_id, with_for_update=True, populate_existing=True)
+    if application is None:
+        raise NotFound(_("There is no such application."))
+    if expected_stage is not None and application.stage is not expected_stage:
+        # Someone else moved it since the page was opened: say so rather than move it twice. Above the page,
+        # not next to the field: the move form is gone when the other move closed the application.
+        raise Conflict(_("This application was moved to %(stage)s by someone else in the meantime. "
+                         "Look at its history before you move it again.", stage=STAGE_LABELS[application.stage]))
+    check_move(application.stage, to_stage, reason)
+    if to_stage is Stage.HIRED and application.gate_result is not GateResult.PASSES:
+        # No concessions: both axes must pass before anyone is hired.
+        raise Conflict(_("%(name)s cannot be hired: the gate has not passed (%(result)s). %(reasons)s",
+                         name=application.candidate.name,
+                         result=GATE_LABELS[application.gate_result] if application.gate_result
+                         else _("no scorecards submitted yet"),
+                         reasons=" ".join(gate_reason(r) for r in application.gate_reasons or [])).strip(),
+                       field="to_stage")
+    now = utcnow()
+    change = StageChange(application=application, from_stage=application.stage, to_stage=to_stage,
+                         changed_by_id=actor_id, changed_at=now, reason=reason.strip())
+    session.add(change)
+    previous = application.stage
+    application.stage = to_stage
+    application.stage_changed_at = now
+    session.flush()
+    record(session, actor_id=actor_id, action="stage_changed", entity_type="application",
+           entity_id=application.id, from_stage=previous.value, to_stage=to_stage.value, reason=reason.strip())
+    if to_stage is Stage.HIRED:
+        make_hire(session, application, start_date=start_date, mentor_id=mentor_id, actor_id=actor_id)
+    return application
+
+
+def interviewer_choices(session: Session) -> list[tuple[int, str]]:
+    """Active users who can interview, as (id, label) pairs for a select."""
+    rows = session.execute(
+        sa.select(User.id, User.name, User.role).where(User.active, User.role.in_(INTERVIEWER_ROLES))
+        .order_by(User.name)
+    ).all()
+    return [(uid, f"{name} ({ROLE_LABELS[role]})") for uid, name, role in rows]
+
+
+def assign_interviewer(session: Session, application_id: int, *, interviewer_id: int, kind: InterviewKind,
+                       actor_id: int) -> InterviewAssignment:
+    """Ask an interviewer to interview an open application, for one kind of interview."""
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound(_("There is no such application."))
+    if application.stage not in OPEN_STAGES:
+        raise Conflict(_("Interviews can only be assigned while the application is open."), field="interviewer_id")
+    interviewer = session.get(User, interviewer_id)
+    if interviewer is None or not interviewer.active or interviewer.role not in INTERVIEWER_ROLES:
+        raise DomainError(_("Choose an interviewer from the list."), field="interviewer_id")
+    duplicate = session.scalar(sa.select(InterviewAssignment.id).where(
+        InterviewAssignment.application_id == application_id,
+        InterviewAssignment.interviewer_id == interviewer_id, InterviewAssignment.kind == kind))
+    if duplicate is not None:
+        raise Conflict(_("%(name)s is already assigned to this %(kind)s interview.", name=interviewer.name,
+                         kind=KIND_LABELS[kind]), field="interviewer_id")
+    assignment = InterviewAssignment(application_id=application_id, interviewer_id=interviewer_id, kind=kind,
+                                     assigned_by_id=actor_id)
+    session.add(assignment)
+    session.flush()
+    record(session, actor_id=actor_id, action="interviewer_assigned", entity_type="application",
+           entity_id=application_id, interviewer_id=interviewer_id, kind=kind.value, assignment_id=assignment.id)
+    return assignment

@@ -1,0 +1,40 @@
+"""Which stage moves are allowed: forward one step at a time, or out (rejected, withdrawn); every move with a
+reason, so that the history always says why."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from hiring.errors import Conflict, DomainError
+from hiring.labels import STAGE_LABELS
+from hiring.models import Stage
+
+FORWARD = {
+    Stage.APPLIED: Stage.SCREENING,
+    Stage.SCREENING: Stage.INTERVIEWING,
+    Stage.INTERVIEWING: Stage.DECISION,
+    Stage.DECISION: Stage.HIRED,
+}
+OPEN_STAGES = tuple(FORWARD)
+CLOSING = (Stage.REJECTED, Stage.WITHDRAWN)
+
+
+def allowed_moves(current: Stage) -> list[Stage]:
+    """The stages an application in `current` may move to, in the order a recruiter reads them."""
+    if current not in FORWARD:
+        return []
+    return [FORWARD[current], *CLOSING]
+
+
+def check_move(current: Stage, target: Stage, reason: str) -> None:
+    """Raise a domain error, in words a recruiter understands, when the move is not allowed."""
+    if current not in FORWARD:
+        raise Conflict(_("This application is closed (%(stage)s); it cannot move any more.",
+                         stage=STAGE_LABELS[current]), field="to_stage")
+    if target not in allowed_moves(current):
+        raise Conflict(_(
+            "An application cannot go from %(current)s to %(target)s. From %(current)s it can go to: "
+            "%(allowed)s.", current=STAGE_LABELS[current], target=STAGE_LABELS[target],
+            allowed=", ".join(str(STAGE_LABELS[s]) for s in allowed_moves(current))), field="to_stage")
+    if not reason.strip():
+        raise DomainError(_("Give a reason for moving the application to %(stage)s.",
+                            stage=STAGE_LABELS[target]), field="reason")

@@ -1,0 +1,257 @@
+"""Pipeline pages: the candidate list, adding and importing candidates, the candidate page with its stage
+moves and interviewer assignments, and the application page interviewers prepare from."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hiring.auth.roles import RECRUITING, public, roles_required
+from hiring.auth.tokens import make_set_password_token
+from hiring.errors import DomainError
+from hiring.extensions import db
+from hiring.forms import options
+from hiring.forms.pipeline import AssignForm, CandidateForm, ImportForm, MoveForm, SelfIdentificationForm
+from hiring.interviews.service import may_see_all
+from hiring.models import Application, InterviewAssignment, InterviewKind, Job, JobStatus, Role, Stage
+from hiring.pipeline import queries, selfid, service
+from hiring.pipeline.importing import ImportRejected, import_candidates
+from hiring.labels import STAGE_LABELS
+from hiring.pipeline.stages import OPEN_STAGES, allowed_moves
+from hiring.scoring.model import load_report
+from hiring.scoring.service import predicted_retention
+
+bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
+
+PER_PAGE = 50
+INTERVIEWERS = (*RECRUITING, Role.INTERVIEWER)
+
+
+def _job_choices(open_only: bool = True) -> list[tuple[int, str]]:
+    stmt = sa.select(Job.id, Job.title).order_by(Job.title)
+    if open_only:
+        stmt = stmt.where(Job.status == JobStatus.OPEN)
+    return list(db.session.execute(stmt).all())
+
+
+def _field_error(form, error: DomainError) -> None:
+    """Show a domain error next to its field, or above the form when it names none."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/")
+@roles_required(*RECRUITING)
+def candidates():
+    """All applications, one row each: searched by name or e-mail, filtered by job and stage, sorted."""
+    q = request.args.get("q", "").strip()
+    job_id = request.args.get("job", type=int)
+    stage = request.args.get("stage", "")
+    stage = Stage(stage) if stage in Stage._value2member_map_ else None
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in queries.SORTS else "newest"
+    page = db.paginate(queries.application_list(q, job_id, stage, sort), per_page=PER_PAGE, max_per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("pipeline/candidates.html", page=page, q=q, job_id=job_id, stage=stage, sort=sort,
+                           jobs=_job_choices(open_only=False), stages=list(Stage), sorts=queries.SORT_LABELS)
+
+
+@bp.route("/candidates/new", methods=["GET", "POST"])
+@roles_required(*RECRUITING)
+def new_candidate():
+    """Add a candidate and their application; a known e-mail adds the application to the same person."""
+    form = CandidateForm()
+    form.job_id.choices = options([(0, _("Choose a job")), *_job_choices()])
+    if request.method == "GET" and request.args.get("job", type=int):
+        form.job_id.data = request.args.get("job", type=int)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            application = service.add_candidate(
+                db.session, name=form.name.data, email=form.email.data, phone=form.phone.data,
+                source=form.source.data, job_id=form.job_id.data, actor_id=current_user.id,
+                retention_consent=form.retention_consent.data)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added to %(title)s.", name=application.candidate.name,
+                    title=application.job.title), "success")
+            return redirect(url_for(".candidate", candidate_id=application.candidate_id))
+    if form.errors and status == 200:
+        status = 400
+    return render_template("pipeline/candidate_form.html", form=form), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*RECRUITING)
+def import_file():
+    """Import candidates from a CSV file: all rows or, when any row is wrong, none, with every problem shown."""
+    form = ImportForm()
+    rejected = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = import_candidates(db.session, upload.read(), actor_id=current_user.id)
+        except ImportRejected as error:
+            db.session.rollback()
+            rejected = error
+        else:
+            db.session.commit()
+            flash(_("Imported %(n)d applications: %(new)d new candidates, %(known)d already known.",
+                    n=summary.applications, new=summary.new_candidates, known=summary.recognised_candidates),
+                  "success")
+            return redirect(url_for(".candidates"))
+    status = 400 if (form.errors or rejected) else 200
+    return render_template("pipeline/import.html", form=form, rejected=rejected,
+                           filename=getattr(form.file.data, "filename", None)), status
+
+
+def _stage_choices(stages) -> list:
+    return options((s.value, STAGE_LABELS[s]) for s in stages)
+
+
+def _move_form(application: Application, people: list, formdata=None) -> MoveForm:
+    # Prefixed by application, so that each application's form on the page keeps its own fields.
+    form = MoveForm(formdata=formdata, prefix=f"a{application.id}")
+    form.to_stage.choices = _stage_choices(allowed_moves(application.stage))
+    form.mentor_id.choices = options([(0, _("No mentor yet")), *people])
+    if formdata is None:
+        form.expected_stage.data = application.stage.value
+    return form
+
+
+def _assign_form(application: Application, people: list, formdata=None) -> AssignForm:
+    form = AssignForm(formdata=formdata, prefix=f"i{application.id}")
+    form.interviewer_id.choices = options([(0, _("Choose an interviewer")), *people])
+    return form
+
+
+def _render_candidate(candidate_id: int, bound: dict | None = None, status: int = 200):
+    """The candidate page; `bound` holds a form that came back with errors, keyed by (kind, application id)."""
+    data = queries.candidate_page(db.session, candidate_id)
+    if data is None:
+        abort(404)
+    bound = bound or {}
+    forms = {}
+    open_applications = [a for a in data["applications"] if a.stage in OPEN_STAGES]
+    people = service.interviewer_choices(db.session) if open_applications else []
+    for application in open_applications:
+        forms[application.id] = {
+            "move": bound.get(("move", application.id)) or _move_form(application, people),
+            "assign": bound.get(("assign", application.id)) or _assign_form(application, people),
+        }
+    links = {}
+    if current_user.role in (Role.HR, Role.ADMIN):
+        for application_id, hire in data["hires"].items():
+            if hire.user is not None and hire.user.active and not hire.user.password_hash:
+                links[application_id] = url_for("auth.set_password", token=make_set_password_token(hire.user),
+                                                _external=True)
+    folder = Path(current_app.instance_path)
+    report = load_report(folder)
+    predictions = predicted_retention(db.session, folder, [a.id for a in data["applications"]]) if report else {}
+    return render_template("pipeline/candidate.html", forms=forms, set_password_links=links,
+                           predictions=predictions, model_report=report,
+                           self_id_status=selfid.status(db.session, candidate_id),
+                           self_id_link=url_for(".self_identification", token=selfid.make_token(candidate_id),
+                                                _external=True), **data), status
+
+
+@bp.route("/candidates/<int:candidate_id>")
+@roles_required(*RECRUITING)
+def candidate(candidate_id: int):
+    """Everything about a candidate in one place, as a timeline."""
+    return _render_candidate(candidate_id)
+
+
+@bp.route("/applications/<int:application_id>/move", methods=["POST"])
+@roles_required(*RECRUITING)
+def move(application_id: int):
+    """Move an application to another stage; a refused move is explained next to the field."""
+    application = db.get_or_404(Application, application_id)
+    form = _move_form(application, service.interviewer_choices(db.session), request.form)
+    # Any stage may be posted; the domain rule, not the select's choices, decides and explains.
+    form.to_stage.choices = _stage_choices(Stage)
+    status = 400
+    if form.validate():
+        expected = form.expected_stage.data
+        try:
+            service.move_application(
+                db.session, application_id, to_stage=Stage(form.to_stage.data), reason=form.reason.data or "",
+                expected_stage=Stage(expected) if expected in Stage._value2member_map_ else None,
+                actor_id=current_user.id, start_date=form.start_date.data, mentor_id=form.mentor_id.data)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The application moved to %(stage)s.", stage=STAGE_LABELS[Stage(form.to_stage.data)]),
+                  "success")
+            return redirect(url_for(".candidate", candidate_id=application.candidate_id,
+                                    _anchor=f"application-{application_id}"))
+    form.to_stage.choices = _stage_choices(allowed_moves(application.stage)) or form.to_stage.choices
+    return _render_candidate(application.candidate_id, {("move", application_id): form}, status=status)
+
+
+@bp.route("/applications/<int:application_id>/assign", methods=["POST"])
+@roles_required(*RECRUITING)
+def assign(application_id: int):
+    """Assign an interviewer to an application for one kind of interview."""
+    application = db.get_or_404(Application, application_id)
+    form = _assign_form(application, service.interviewer_choices(db.session), request.form)
+    status = 400
+    if form.validate():
+        try:
+            assignment = service.assign_interviewer(
+                db.session, application_id, interviewer_id=form.interviewer_id.data,
+                kind=InterviewKind(form.kind.data), actor_id=current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("%(name)s will do the interview.", name=assignment.interviewer.name), "success")
+            return redirect(url_for(".candidate", candidate_id=application.candidate_id,
+                                    _anchor=f"application-{application_id}"))
+    return _render_candidate(application.candidate_id, {("assign", application_id): form}, status=status)
+
+
+@bp.route("/applications/<int:application_id>")
+@roles_required(*INTERVIEWERS)
+def application(application_id: int):
+    """What an interviewer prepares from: the job's requirements and the core values, with anchors and
+    questions. Interviewers see only applications they are assigned to."""
+    data = queries.application_page(db.session, application_id)
+    if data is None:
+        abort(404)
+    mine = [a for a in data["assignments"] if a.interviewer_id == current_user.id]
+    if current_user.role is Role.INTERVIEWER and not mine:
+        abort(403)
+    return render_template("pipeline/application.html", mine=mine,
+                           may_compare=may_see_all(db.session, application_id, current_user), **data)
+
+
+@bp.route("/self-identification/<token>", methods=["GET", "POST"])
+@public
+def self_identification(token: str):
+    """The candidate's own voluntary form; public, reached only through its signed link."""
+    candidate = selfid.read_token(db.session, token)
+    if candidate is None:
+        return render_template("pipeline/self_identification.html", form=None, done=False), 404
+    form = SelfIdentificationForm()
+    if form.validate_on_submit():
+        selfid.record(db.session, candidate, declined=form.decline.data, gender=form.gender.data or None,
+                      age_band=form.age_band.data or None)
+        db.session.commit()
+        return render_template("pipeline/self_identification.html", form=None, done=True)
+    return render_template("pipeline/self_identification.html", form=form, done=False), 400 if form.errors else 200

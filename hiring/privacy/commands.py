@@ -1,0 +1,44 @@
+"""flask purge-candidates: anonymise rejected and withdrawn candidates whose retention period is over.
+
+Meant to run daily (cron, a systemd timer); running it twice does nothing the second time.
+"""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from hiring.extensions import db
+from hiring.models import utcnow
+from hiring.privacy.anonymise import Due, due_candidates, purge
+
+
+def _line(due: Due) -> str:
+    period = (_("consent period, %(days)d days", days=due.days) if due.consent
+              else _("standard period, %(days)d days", days=due.days))
+    return _("candidate %(id)d: procedure ended %(ended)s (%(period)s)", id=due.candidate_id,
+             ended=due.ended_at.strftime("%Y-%m-%d %H:%M UTC"), period=period)
+
+
+@click.command("purge-candidates")
+@click.option("--dry-run", is_flag=True, help="List who would be anonymised and change nothing.")
+@with_appcontext
+def purge_candidates_command(dry_run: bool) -> None:
+    """Anonymise candidates whose applications all ended (rejected or withdrawn) longer ago than the
+    retention period: PRIVACY_RETENTION_DAYS, or PRIVACY_CONSENT_RETENTION_DAYS with their consent."""
+    config = current_app.config
+    days, consent_days = config["PRIVACY_RETENTION_DAYS"], config["PRIVACY_CONSENT_RETENTION_DAYS"]
+    now = utcnow()
+    if dry_run:
+        due = due_candidates(db.session, now, days=days, consent_days=consent_days)
+        db.session.rollback()
+        for d in due:
+            click.echo(_line(d))
+        click.echo(_("Dry run: %(n)d candidate(s) would be anonymised; nothing was changed.", n=len(due)))
+        return
+    due = purge(db.session, now, days=days, consent_days=consent_days)
+    db.session.commit()
+    for d in due:
+        click.echo(_("Anonymised %(line)s", line=_line(d)))
+    click.echo(_("%(n)d candidate(s) anonymised.", n=len(due)))

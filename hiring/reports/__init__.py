@@ -1,0 +1,1 @@
+"""Reports: PDF rendering with WeasyPrint, SVG charts and CSV exports."""

@@ -1,0 +1,1 @@
+"""Scoring maths as pure functions: requirement fit, values fit, the gate, calibration."""

@@ -1,0 +1,31 @@
+"""Interviewer calibration and the retention model's page (hr, admin)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
+
+from hiring.auth.roles import roles_required
+from hiring.extensions import db
+from hiring.models import Role
+from hiring.scoring import model, service
+from hiring.scoring.calibration import LARGE_OFFSET, MIN_SUPPORT
+
+bp = Blueprint("scoring", __name__, url_prefix="/scoring")
+
+
+@bp.route("/calibration")
+@roles_required(Role.HR, Role.ADMIN)
+def calibration():
+    """Each interviewer's ratings against their co-interviewers', and each item's reliability."""
+    data = service.calibration_data(db.session)
+    return render_template("scoring/calibration.html", large=LARGE_OFFSET, support=MIN_SUPPORT, **data)
+
+
+@bp.route("/model")
+@roles_required(Role.HR, Role.ADMIN)
+def retention_model():
+    """The retention model's figures: on how many hires, how well out of sample, and what predicts."""
+    report = model.load_report(Path(current_app.instance_path))
+    names = service.feature_names(db.session, report.features) if report else {}
+    return render_template("scoring/model.html", report=report, names=names)

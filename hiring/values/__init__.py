@@ -1,0 +1,1 @@
+"""The core values library: the same bar for every job."""

@@ -1,0 +1,179 @@
+"""Fixtures: one migrated database per run (SQLite, or PostgreSQL with TEST_DATABASE_URL), emptied after each test."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from hiring import create_app
+from hiring.extensions import db
+from tests import factories
+
+TEST_PASSWORD = factories.PASSWORD
+
+
+def _test_config(database_url: str, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        # Tests sign in hundreds of times from one address; tests/test_limits.py turns the limits on.
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """TEST_DATABASE_URL when set (PostgreSQL in CI), else a SQLite file of this run."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def _reset_schema() -> None:
+    """Drop whatever an earlier run left, then build the schema through the migrations."""
+    with db.engine.begin() as conn:
+        inspector = sa.inspect(conn)
+        if inspector.get_table_names():
+            db.metadata.drop_all(conn)
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _instance_folder(tmp_path_factory):
+    """Tests keep their instance files (secret key, trained model) apart from a developer's instance/."""
+    previous = os.environ.get("HIRING_INSTANCE_PATH")
+    os.environ["HIRING_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    yield
+    if previous is None:
+        os.environ.pop("HIRING_INSTANCE_PATH", None)
+    else:
+        os.environ["HIRING_INSTANCE_PATH"] = previous
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url, _instance_folder):
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        _reset_schema()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    """Delete every row, children first, so that the next test starts from a clean database."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_session_app):
+    """The app with its context pushed and an empty database."""
+    with _session_app.app_context():
+        yield _session_app
+        empty_all_tables()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for the app's flask commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_app(database_url, _session_app):
+    """Build another app on the same database with settings of the test's own (CSRF on, say)."""
+
+    built = []
+
+    def build(**extra):
+        app = create_app(_test_config(database_url, **extra))
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        with app.app_context():
+            empty_all_tables()
+            db.engine.dispose()  # close its connections now, not whenever they are collected
+
+
+class AuthActions:
+    """Sign in and out through the real login form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = TEST_PASSWORD, **kwargs):
+        return self._client.post("/login", data={"email": email, "password": password}, **kwargs)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Helper to sign the test client in and out."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(client, auth):
+    """Create a user with a role and sign the client in as them; returns the user."""
+
+    def do(role, **kwargs):
+        user = factories.user(role, **kwargs)
+        db.session.commit()
+        response = auth.login(user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do
+
+
+class QueryCounter:
+    """Counts the SQL statements run inside its `with` block."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Usage: `with count_queries() as counter: ...; assert counter.count == n`."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            # SQLite's BEGIN [IMMEDIATE] is sent as a statement (hiring/sqlite.py); it is not a query.
+            if not statement.lstrip().upper().startswith("BEGIN"):
+                counter.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

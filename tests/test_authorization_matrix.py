@@ -1,0 +1,176 @@
+"""One table: for every page and every role, the expected answer; object-level rules included.
+
+Codes: 200; "login" (sent to sign in); 403; 404; "home" (sent to the user's own place). A meta-test fails when
+an endpoint answering GET is missing from the table, so a new page cannot forget its rules.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from hiring.extensions import db
+from hiring.models import (
+    InterviewKind,
+    ProgrammeTask,
+    QuitOffer,
+    Rating,
+    Recommendation,
+    Role,
+    Scorecard,
+    ScorecardStatus,
+    Stage,
+    TaskOwner,
+    utcnow,
+)
+from hiring.onboarding.enrolment import enrol
+from tests import factories
+
+ROLES = ["anonymous", "admin", "hr", "recruiter", "interviewer", "new_hire"]
+R = {"admin": 200, "hr": 200, "recruiter": 200}          # the recruiting roles
+HR = {"admin": 200, "hr": 200, "recruiter": 403}
+
+
+def row(url, *, anonymous="login", admin=403, hr=403, recruiter=403, interviewer=403, new_hire=403, **over):
+    codes = dict(anonymous=anonymous, admin=admin, hr=hr, recruiter=recruiter, interviewer=interviewer,
+                 new_hire=new_hire)
+    codes.update(over)
+    return url, codes
+
+
+# {name} placeholders are filled from the world below.
+MATRIX = [
+    row("/", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/account/password", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/account/profile", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/admin/users", admin=200),
+    row("/admin/audit", admin=200),
+    row("/analytics/offer", **HR),
+    row("/analytics/offer/all.svg", **HR),
+    row("/scoring/calibration", **HR),
+    row("/scoring/model", **HR),
+    row("/reports/fairness", **HR),
+    row("/reports/fairness.csv", **HR),
+    row("/reports/fairness.pdf", **HR),
+    row("/reports/onboarding", **HR),
+    row("/reports/onboarding.csv", **HR),
+    row("/reports/onboarding.pdf", **HR),
+    row("/reports/onboarding/{enrollment}.pdf", **HR),
+    row("/reports/onboarding/999999.pdf", admin=404, hr=404),
+    row("/reports/retention.pdf", **HR),
+    row("/reports/retention-cohorts.csv", **HR),
+    row("/reports/applications/{mine}/dossier", **R),
+    row("/reports/applications/{mine}/dossier.pdf", **R),
+    row("/reports/applications/999999/dossier", admin=404, hr=404, recruiter=404),
+    row("/values/", admin=200, hr=200),
+    row("/values/new", admin=200, hr=200),
+    row("/values/{value}/edit", admin=200, hr=200),
+    row("/values/999999/edit", admin=404, hr=404),
+    row("/jobs/", **R),
+    row("/jobs/new", **R),
+    row("/jobs/{job}", **R),
+    row("/jobs/{job}/edit", **R),
+    row("/jobs/999999", admin=404, hr=404, recruiter=404),
+    row("/pipeline/", **R),
+    row("/pipeline/candidates/new", **R),
+    row("/pipeline/import", **R),
+    row("/pipeline/candidates/{candidate}", **R),
+    row("/pipeline/candidates/999999", admin=404, hr=404, recruiter=404),
+    # An interviewer opens only the applications they are assigned to.
+    row("/pipeline/applications/{mine}", **R, interviewer=200),
+    row("/pipeline/applications/{other}", **R),
+    row("/pipeline/applications/999999", admin=404, hr=404, recruiter=404, interviewer=404),
+    # Candidates have no account: the privacy notice is for everyone. Erasure is for HR and admins only.
+    row("/privacy/", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/privacy/candidates/{candidate}/erase", admin=200, hr=200),
+    row("/privacy/candidates/999999/erase", admin=404, hr=404),
+    # Only the assigned interviewer fills in a scorecard.
+    row("/interviews/{my_assignment}/scorecard", interviewer=200),
+    row("/interviews/{my_assignment}/scorecard/amend", interviewer="home"),  # nothing submitted yet
+    row("/interviews/999999/scorecard", admin=404, hr=404, recruiter=404, interviewer=404),
+    # Others' scorecards: recruiting roles always; an interviewer not assigned there, never.
+    row("/interviews/{other_assignment}/scorecard/view", **R),
+    row("/interviews/applications/{other}/compare", **R),
+    row("/interviews/applications/{mine}/compare", **R),   # the interviewer has not submitted yet
+    row("/onboarding/", admin=200, hr=200, recruiter=200, interviewer=200),
+    row("/onboarding/programme/", admin=200, hr=200),
+    row("/onboarding/programme/tasks/{task}/edit", admin=200, hr=200),
+    # A mentor sees their own new hire; a new hire is sent to their own page; nobody else's.
+    row("/onboarding/enrolments/{enrollment}", admin=200, hr=200, interviewer=200, new_hire="home"),
+    row("/onboarding/enrolments/{other_enrollment}", admin=200, hr=200),
+    row("/onboarding/enrolments/999999", admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
+    row("/offer/", admin=200, hr=200),
+    row("/offer/policy", admin=200, hr=200),
+    row("/offer/{offer}/decide?choice=stayed", admin=200, hr=200, new_hire=200),
+    row("/offer/{other_offer}/decide?choice=stayed", admin=200, hr=200),
+    row("/offer/{offer}/correct", admin=200),
+    row("/offer/999999/decide?choice=stayed", admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
+]
+
+PUBLIC_OR_TOKEN = {"static", "auth.login", "auth.set_password", "pipeline.self_identification"}
+
+
+@pytest.fixture
+def world(app):
+    """Users of every role and the records the object-level rules are about."""
+    users = {role: factories.user(Role(role)) for role in ROLES[1:]}
+    other_interviewer = factories.user(Role.INTERVIEWER)
+    value = factories.core_value()
+    job = factories.job()
+    mine = factories.application(job, stage=Stage.INTERVIEWING)
+    other = factories.application(job, stage=Stage.INTERVIEWING)
+    my_assignment = factories.assignment(mine, users["interviewer"], InterviewKind.VALUES)
+    other_assignment = factories.assignment(other, other_interviewer, InterviewKind.VALUES)
+    db.session.add(Scorecard(assignment=other_assignment, status=ScorecardStatus.SUBMITTED, submitted_at=utcnow(),
+                             recommendation=Recommendation.YES,
+                             ratings=[Rating(core_value_id=value.id, score=4, evidence="e")]))
+    task = ProgrammeTask(week=1, title="Values day", owner=TaskOwner.NEW_HIRE)
+    db.session.add(task)
+    db.session.flush()
+    start = date.today() - timedelta(days=40)
+    hire = factories.hire(start=start, user_id=users["new_hire"].id, mentor_id=users["interviewer"].id)
+    other_new_hire = factories.user(Role.NEW_HIRE)
+    other_hire = factories.hire(start=start, user_id=other_new_hire.id, mentor_id=other_interviewer.id)
+    enrollment, other_enrollment = enrol(db.session, hire, start), enrol(db.session, other_hire, start)
+    offers = [QuitOffer(hire=h, amount_minor=400_000, currency="USD", offered_at=utcnow(),
+                        deadline=utcnow() + timedelta(days=7)) for h in (hire, other_hire)]
+    db.session.add_all(offers)
+    db.session.commit()
+    ids = {"value": value.id, "job": job.id, "candidate": mine.candidate_id, "mine": mine.id, "other": other.id,
+           "my_assignment": my_assignment.id, "other_assignment": other_assignment.id, "task": task.id,
+           "enrollment": enrollment.id, "other_enrollment": other_enrollment.id, "offer": offers[0].id,
+           "other_offer": offers[1].id}
+    return {role: u.email for role, u in users.items()}, ids
+
+
+def test_every_page_answers_every_role_as_the_table_says(client, auth, world):
+    emails, ids = world
+    wrong = []
+    for role in ROLES:
+        auth.logout()
+        if role != "anonymous":
+            assert auth.login(emails[role]).status_code == 302
+        for url, codes in MATRIX:
+            response = client.get(url.format(**ids))
+            status, expected = response.status_code, codes[role]
+            location = response.headers.get("Location", "")
+            got = ("login" if status == 302 and "/login" in location else
+                   "home" if status == 302 else status)
+            if got != expected:
+                wrong.append(f"{role:12} {url:55} expected {expected}, got {got}")
+            response.close()
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_get_endpoint_is_in_the_table(app):
+    covered = set()
+    adapter = app.url_map.bind("localhost")
+    for url, _codes in MATRIX:
+        path = url.split("?")[0]
+        for name in ("other_enrollment", "other_assignment", "my_assignment", "other_offer", "enrollment",
+                     "candidate", "value", "offer", "other", "mine", "task", "job"):
+            path = path.replace("{" + name + "}", "1")
+        covered.add(adapter.match(path, method="GET")[0])
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods}
+    missing = endpoints - covered - PUBLIC_OR_TOKEN
+    assert not missing, f"add these endpoints to the authorization table: {sorted(missing)}"

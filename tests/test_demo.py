@@ -1,0 +1,148 @@
+"""`seed-demo` fills an empty database with a believable company and refuses a database that holds data."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from hiring.auth.service import authenticate
+from hiring.dashboard.service import pending_interviews
+from hiring.demo import DEMO_PASSWORD, database_is_empty
+from hiring.extensions import db
+from hiring.models import (
+    Application,
+    CoreValue,
+    EndReason,
+    Enrollment,
+    Hire,
+    Job,
+    JobStatus,
+    OfferDecision,
+    QuitOffer,
+    Rating,
+    Role,
+    Scorecard,
+    ScorecardStatus,
+    Stage,
+    User,
+)
+from tests import factories
+
+LOGINS = {
+    "admin@demo.example": Role.ADMIN,
+    "hr@demo.example": Role.HR,
+    "recruiter@demo.example": Role.RECRUITER,
+    "interviewer@demo.example": Role.INTERVIEWER,
+    "newhire@demo.example": Role.NEW_HIRE,
+}
+
+
+def count(statement) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+
+
+def test_seed_demo_makes_a_believable_company_once(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo logins" in result.output and DEMO_PASSWORD in result.output
+    for email in LOGINS:
+        assert email in result.output
+
+    # One login per role, each signing in with the printed password.
+    for email, role in LOGINS.items():
+        user = authenticate(db.session, email, DEMO_PASSWORD)
+        assert user is not None and user.role is role
+
+    # Core values with an anchor for every level and questions; three open jobs with requirements.
+    values = db.session.scalars(sa.select(CoreValue)).all()
+    assert len(values) >= 5
+    assert all(all(text for _, text in v.anchors()) and v.question_list() for v in values)
+    open_jobs = db.session.scalars(sa.select(Job).where(Job.status == JobStatus.OPEN)).all()
+    assert len(open_jobs) == 3 and all(len(j.requirements) >= 3 for j in open_jobs)
+    assert all(any(r.must_have for r in j.requirements) for j in open_jobs)
+
+    # About sixty candidates in the open pipeline, spread over every stage.
+    by_stage = dict(db.session.execute(
+        sa.select(Application.stage, sa.func.count()).where(Application.stage != Stage.HIRED)
+        .group_by(Application.stage)).all())
+    assert 50 <= sum(by_stage.values()) <= 70
+    assert set(by_stage) == set(Stage) - {Stage.HIRED}
+    scored = count(sa.select(Application.id).where(Application.stage == Stage.DECISION,
+                                                   Application.values_fit.is_not(None)))
+    assert scored == by_stage[Stage.DECISION]
+
+    # Submitted scorecards with ratings and evidence.
+    submitted = count(sa.select(Scorecard.id).where(Scorecard.status == ScorecardStatus.SUBMITTED))
+    assert submitted > 900
+    assert count(sa.select(Rating.id).where(Rating.score.is_not(None), Rating.evidence == "")) == 0
+
+    # The demo interviewer has interviews to do.
+    interviewer = db.session.scalar(sa.select(User).where(User.email == "interviewer@demo.example"))
+    assert len(pending_interviews(db.session, interviewer.id)) >= 2
+
+    # Two cohorts in the programme now, the demo new hire among them.
+    in_progress = db.session.scalars(
+        sa.select(Enrollment.started_on).join(Hire).where(Enrollment.completed_on.is_(None),
+                                                           Hire.end_date.is_(None)).distinct()).all()
+    assert len(in_progress) == 2
+    newhire = db.session.scalar(sa.select(Hire).join(User, Hire.user_id == User.id)
+                                .where(User.email == "newhire@demo.example"))
+    assert newhire.start_date in in_progress and newhire.enrollment.tasks
+
+    # A few hundred past hires over three years, offers decided near 1%, and some who left later.
+    hires = db.session.scalars(sa.select(Hire)).all()
+    assert 250 <= len(hires) <= 400
+    assert min(h.start_date for h in hires) <= date.today() - timedelta(days=3 * 365 - 30)
+    decided = db.session.scalars(sa.select(QuitOffer).where(QuitOffer.decision.is_not(None))).all()
+    taken = [o for o in decided if o.decision is OfferDecision.TAKEN]
+    assert len(decided) > 200 and 0.005 <= len(taken) / len(decided) <= 0.02
+    assert all(o.hire.end_reason is EndReason.OFFER_ACCEPTED and o.paid_minor == o.amount_minor for o in taken)
+    assert sum(h.end_reason is EndReason.RESIGNED for h in hires) > 10
+    assert all(not h.user.active for h in hires if h.end_date is not None)
+
+    # A second run refuses, and says how to force it.
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code != 0 and "--force" in again.output
+    assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    assert count(sa.select(User.id).where(User.email == "admin@demo.example")) == 1
+
+
+def test_seed_demo_refuses_a_database_with_any_data(app, runner):
+    factories.user(Role.ADMIN)
+    db.session.commit()
+    assert not database_is_empty(db.session)
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 1
+    assert "already holds data" in result.output
+    assert count(sa.select(CoreValue.id)) == 0
+
+
+def test_seed_demo_if_empty_leaves_data_alone(app, runner):
+    factories.job()
+    db.session.commit()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "was not added" in result.output
+    assert count(sa.select(CoreValue.id)) == 0
+
+
+def test_seed_demo_in_dutch(runner):
+    from hiring.models import ProgrammeTask, Rating, StageChange
+
+    result = runner.invoke(args=["seed-demo", "--locale", "nl"])
+    assert result.exit_code == 0, result.output
+    values = {v.name for v in db.session.scalars(sa.select(CoreValue))}
+    assert "Lever WOW via service" in values and "Deliver WOW through service" not in values
+    titles = {j.title for j in db.session.scalars(sa.select(Job))}
+    assert "Medewerker Klantloyaliteitsteam" in titles and "Warehouse team lead" not in titles
+    tasks = {t.title for t in db.session.scalars(sa.select(ProgrammeTask))}
+    assert "De tien kernwaarden" in tasks and "Welcome day" not in tasks
+    evidence = set(db.session.scalars(sa.select(Rating.evidence).limit(200)))
+    assert "De vraag kwam niet aan bod." in evidence or any("voorbeeld" in e for e in evidence)
+    reasons = set(db.session.scalars(sa.select(StageChange.reason)))
+    assert "Gesolliciteerd via de vacaturesite." in reasons
+
+
+def test_seed_demo_refuses_an_unknown_language(runner):
+    result = runner.invoke(args=["seed-demo", "--locale", "fr"])
+    assert result.exit_code != 0 and "fr" in result.output

@@ -1,0 +1,41 @@
+"""The navigation shows each role only what it may use."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hiring.models import Role
+
+EXPECTED = {
+    Role.ADMIN: ["Home", "Candidates", "Jobs", "Core values", "Onboarding", "Programme", "The Offer", "Retention", "Calibration", "Fairness", "Model", "Users", "Audit log", "Profile"],
+    Role.HR: ["Home", "Candidates", "Jobs", "Core values", "Onboarding", "Programme", "The Offer", "Retention", "Calibration", "Fairness", "Model", "Profile"],
+    Role.RECRUITER: ["Home", "Candidates", "Jobs", "Onboarding", "Profile"],  # staff may mentor new hires
+    Role.INTERVIEWER: ["Home", "Onboarding", "Profile"],
+    Role.NEW_HIRE: ["Home", "Profile"],
+}
+
+
+def _nav_labels(html: str) -> list[str]:
+    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', html, re.S).group(1)
+    return re.findall(r"<a [^>]*>([^<]+)</a>", nav)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_its_navigation(client, login_as, role):
+    login_as(role)
+    html = client.get("/").get_data(as_text=True)
+    assert _nav_labels(html) == EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_navigation_link_opens_for_that_role(client, login_as, role):
+    login_as(role)
+    html = client.get("/").get_data(as_text=True)
+    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', html, re.S).group(1)
+    for href in re.findall(r'href="([^"]+)"', nav):
+        assert client.get(href).status_code == 200, href
+
+
+def test_signed_out_pages_show_no_navigation(client):
+    assert '<nav aria-label="Main">' not in client.get("/login").get_data(as_text=True)

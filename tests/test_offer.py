@@ -1,0 +1,230 @@
+"""The Offer: policy, eligibility, one offer per hire, the decision and its deadline, who may decide, and
+an admin's correction."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from hiring.errors import Conflict, Forbidden
+from hiring.extensions import db
+from hiring.models import (
+    AuditEvent,
+    EndReason,
+    Enrollment,
+    OfferDecision,
+    OfferPolicy,
+    OfferTiming,
+    QuitOffer,
+    Role,
+    User,
+    utcnow,
+)
+from hiring.offer import service
+from hiring.offer.policy import current_policy, to_minor
+from tests import factories
+
+TODAY = date.today()
+
+
+def _graduate(start_days_ago: int = 40, graduated: bool = True, user=None):
+    """A hire with a login whose enrolment is complete (or not)."""
+    user = user or factories.user(Role.NEW_HIRE)
+    hire = factories.hire(start=TODAY - timedelta(days=start_days_ago), user_id=user.id)
+    db.session.add(Enrollment(hire=hire, started_on=hire.start_date,
+                              completed_on=hire.start_date + timedelta(days=34) if graduated else None))
+    db.session.commit()
+    return hire
+
+
+def _offer(hire, hr=None, days_ago: float = 0) -> QuitOffer:
+    hr = hr or factories.user(Role.HR)
+    offer = service.make_offer(db.session, hire.id, actor_id=hr.id, now=utcnow() - timedelta(days=days_ago),
+                               today=TODAY)
+    db.session.commit()
+    return offer
+
+
+def test_default_policy_and_money_in_minor_units(app):
+    policy = current_policy(db.session)
+    assert (policy.amount_minor, policy.currency, policy.timing, policy.decision_days) == (
+        400_000, "USD", OfferTiming.GRADUATION, 7)
+    assert to_minor("4,000.50", "USD") == 400_050
+    assert to_minor("4000", "JPY") == 4000  # no minor unit
+
+
+def test_only_graduates_are_eligible_and_one_offer_per_hire(app):
+    graduate, trainee = _graduate(), _graduate(graduated=False)
+    eligible = service.eligible_hires(db.session, TODAY)
+    assert [h.id for h in eligible] == [graduate.id]
+    offer = _offer(graduate)
+    assert offer.amount_minor == 400_000 and offer.deadline - offer.offered_at == timedelta(days=7)
+    with pytest.raises(Conflict):
+        service.make_offer(db.session, graduate.id, actor_id=None, now=utcnow(), today=TODAY)
+    with pytest.raises(Conflict):
+        service.make_offer(db.session, trainee.id, actor_id=None, now=utcnow(), today=TODAY)
+
+
+def test_after_week_policy(app):
+    db.session.add(OfferPolicy(amount_minor=100_000, currency="EUR", timing=OfferTiming.AFTER_WEEK, after_week=2,
+                               decision_days=3))
+    in_week_3 = _graduate(start_days_ago=15, graduated=False)
+    in_week_2 = _graduate(start_days_ago=10, graduated=False)
+    assert [h.id for h in service.eligible_hires(db.session, TODAY)] == [in_week_3.id]
+    offer = _offer(in_week_3)
+    assert (offer.amount_minor, offer.currency) == (100_000, "EUR")
+    assert in_week_2.id
+
+
+def test_the_amount_is_fixed_when_the_offer_is_made(app):
+    hire = _graduate()
+    offer = _offer(hire)
+    db.session.add(OfferPolicy(amount_minor=999_900, currency="USD"))
+    db.session.commit()
+    assert db.session.get(QuitOffer, offer.id).amount_minor == 400_000
+
+
+def test_taking_the_money_ends_the_employment_and_the_login(app):
+    user = factories.user(Role.NEW_HIRE)
+    hire = _graduate(user=user)
+    offer = _offer(hire)
+    service.decide(db.session, offer.id, OfferDecision.TAKEN, actor=user, now=utcnow(), today=TODAY)
+    db.session.commit()
+    assert (hire.end_date, hire.end_reason) == (TODAY, EndReason.OFFER_ACCEPTED)
+    assert offer.paid_minor == 400_000 and not user.active
+    with pytest.raises(Conflict):
+        service.decide(db.session, offer.id, OfferDecision.STAYED, actor=user, now=utcnow(), today=TODAY)
+
+
+def test_a_decision_after_the_deadline_is_refused_and_counts_as_staying(app):
+    user = factories.user(Role.NEW_HIRE)
+    offer = _offer(_graduate(user=user), days_ago=8)
+    with pytest.raises(Conflict) as refused:
+        service.decide(db.session, offer.id, OfferDecision.TAKEN, actor=user, now=utcnow(), today=TODAY)
+    assert "deadline" in refused.value.message
+    assert service.effective_decision(offer, utcnow()) is OfferDecision.EXPIRED
+    assert service.expire_overdue(db.session, utcnow()) == 1
+    assert offer.decision is OfferDecision.EXPIRED and offer.decided_at == offer.deadline
+
+
+def test_only_the_hire_hr_or_an_admin_may_decide(app):
+    hire = _graduate()
+    offer = _offer(hire)
+    for role in (Role.RECRUITER, Role.INTERVIEWER, Role.NEW_HIRE):
+        with pytest.raises(Forbidden):
+            service.decide(db.session, offer.id, OfferDecision.STAYED, actor=factories.user(role), now=utcnow(),
+                           today=TODAY)
+    hr = factories.user(Role.HR)
+    service.decide(db.session, offer.id, OfferDecision.STAYED, actor=hr, now=utcnow(), today=TODAY)
+    assert offer.recorded_by_id == hr.id
+
+
+def test_admin_corrects_a_wrong_entry_with_a_reason(client, login_as):
+    admin = login_as(Role.ADMIN)
+    user = factories.user(Role.NEW_HIRE)
+    hire = _graduate(user=user)
+    offer = _offer(hire)
+    service.decide(db.session, offer.id, OfferDecision.TAKEN, actor=factories.user(Role.HR), now=utcnow(),
+                   today=TODAY)
+    db.session.commit()
+    no_reason = client.post(f"/offer/{offer.id}/correct", data={"decision": "stayed", "reason": ""})
+    assert no_reason.status_code == 400
+    assert "Give the reason for the correction." in no_reason.get_data(as_text=True)
+    ok = client.post(f"/offer/{offer.id}/correct", data={"decision": "stayed", "reason": "Clicked the wrong one"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    offer, hire = db.session.get(QuitOffer, offer.id), db.session.get(type(hire), hire.id)
+    assert offer.decision is OfferDecision.STAYED and offer.paid_minor is None
+    assert hire.end_date is None and db.session.get(User, user.id).active
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "offer_corrected"))
+    assert event.actor_id == admin.id and event.details["before"]["decision"] == "taken"
+    assert event.details["reason"] == "Clicked the wrong one"
+
+
+def test_hr_cannot_correct(client, login_as):
+    login_as(Role.HR)
+    offer = _offer(_graduate())
+    assert client.get(f"/offer/{offer.id}/correct").status_code == 403
+
+
+def test_new_hire_sees_the_offer_and_confirms_staying(client, login_as):
+    me = login_as(Role.NEW_HIRE)
+    offer = _offer(_graduate(user=me))
+    home = client.get("/").get_data(as_text=True)
+    assert "$4,000.00" in home and "Take the money and leave" in home
+    confirm = client.get(f"/offer/{offer.id}/decide?choice=stayed").get_data(as_text=True)
+    assert "You are choosing to stay." in confirm
+    assert client.post(f"/offer/{offer.id}/decide", data={"choice": "stayed"}).status_code == 302
+    assert "You chose to stay." in client.get("/").get_data(as_text=True)
+    assert db.session.get(QuitOffer, offer.id).decision is OfferDecision.STAYED
+
+
+def test_new_hire_takes_the_money_and_is_signed_out(client, login_as, auth):
+    me = login_as(Role.NEW_HIRE)
+    offer = _offer(_graduate(user=me))
+    response = client.post(f"/offer/{offer.id}/decide", data={"choice": "taken"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert client.get("/").status_code == 302  # signed out
+    assert auth.login(me.email).status_code == 200  # and cannot sign in again
+
+
+def test_someone_elses_offer_is_403_and_unknown_is_404(client, login_as):
+    login_as(Role.NEW_HIRE)
+    offer = _offer(_graduate())
+    assert client.get(f"/offer/{offer.id}/decide?choice=stayed").status_code == 403
+    assert client.post(f"/offer/{offer.id}/decide", data={"choice": "taken"}).status_code == 403
+    assert client.get("/offer/424242/decide?choice=stayed").status_code == 404
+    assert client.get("/offer/").status_code == 403
+
+
+def test_hr_list_makes_offers_and_records_on_behalf(client, login_as, count_queries):
+    login_as(Role.HR)
+    hire = _graduate()
+    html = client.get("/offer/").get_data(as_text=True)
+    assert f"Make The Offer to {hire.user.name}" in html
+    assert client.post(f"/offer/hires/{hire.id}/make").status_code == 302
+    again = client.post(f"/offer/hires/{hire.id}/make", follow_redirects=True).get_data(as_text=True)
+    assert "there is one per hire" in again
+    offer = db.session.scalar(sa.select(QuitOffer))
+    assert client.post(f"/offer/{offer.id}/decide", data={"choice": "stayed"}).status_code == 302
+    assert db.session.get(QuitOffer, offer.id).recorded_by_id is not None
+    db.session.expire_all()  # every request then loads what it needs, as in production
+    with count_queries() as few:
+        client.get("/offer/")
+    for _ in range(10):
+        _offer(_graduate())
+    db.session.expire_all()
+    with count_queries() as many:
+        client.get("/offer/")
+    assert many.count == few.count
+
+
+def test_policy_form(client, login_as):
+    login_as(Role.HR)
+    bad = client.post("/offer/policy", data={"amount": "lots", "currency": "XYZ", "timing": "after_week",
+                                             "decision_days": "0"})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert 'value="lots"' in html and re.search(r'id="decision_days-error"', html)
+    ok = client.post("/offer/policy", data={"amount": "2500", "currency": "eur", "timing": "after_week",
+                                            "after_week": "3", "decision_days": "10"})
+    assert ok.status_code == 302
+    policy = current_policy(db.session)
+    assert (policy.amount_minor, policy.currency, policy.after_week, policy.decision_days) == (250_000, "EUR", 3, 10)
+    no_week = client.post("/offer/policy", data={"amount": "2500", "currency": "EUR", "timing": "after_week",
+                                                 "decision_days": "10"})
+    assert "Choose the week after which the offer is made" in no_week.get_data(as_text=True)
+
+
+def test_expire_offers_command(runner):
+    offer = _offer(_graduate(), days_ago=10)
+    result = runner.invoke(args=["expire-offers"])
+    assert "1 offer(s) expired." in result.output
+    assert db.session.get(QuitOffer, offer.id).decision is OfferDecision.EXPIRED
+
+
+def test_times_are_utc(app):
+    offer = _offer(_graduate())
+    assert offer.offered_at.tzinfo is not None and offer.deadline > datetime.now(timezone.utc)

@@ -1,0 +1,61 @@
+"""Default deny: every endpoint states its roles, and an endpoint that forgot is refused."""
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint
+
+from hiring.auth.roles import PUBLIC, allowed_roles, roles_required
+from hiring.extensions import db
+from hiring.models import Role
+from tests import factories
+
+
+def test_every_endpoint_states_its_roles(app):
+    missing = [rule.endpoint for rule in app.url_map.iter_rules() if allowed_roles(rule.endpoint) is None]
+    assert missing == []
+
+
+def test_only_login_set_password_and_static_files_are_public(app):
+    """Setting a password and the candidate's voluntary form are public: their signed tokens guard them.
+    The privacy notice is public because candidates have no account."""
+    public = {rule.endpoint for rule in app.url_map.iter_rules() if allowed_roles(rule.endpoint) == PUBLIC}
+    assert public == {"auth.login", "auth.set_password", "pipeline.self_identification", "privacy.notice",
+                      "static"}
+
+
+def test_an_endpoint_without_a_rule_is_refused_even_to_admins(make_app):
+    app = make_app()
+    forgotten = Blueprint("forgotten", __name__)
+
+    @forgotten.route("/forgotten")
+    def no_rule():
+        return "should never be seen"
+
+    app.register_blueprint(forgotten)
+    with app.app_context():
+        admin = factories.user(Role.ADMIN)
+        db.session.commit()
+        client = app.test_client()
+        assert client.get("/forgotten").status_code == 302  # anonymous: sign in first
+        client.post("/login", data={"email": admin.email, "password": factories.PASSWORD})
+        response = client.get("/forgotten")
+        assert response.status_code == 403
+        assert "should never be seen" not in response.get_data(as_text=True)
+
+
+def test_roles_required_needs_known_roles():
+    with pytest.raises(ValueError):
+        roles_required()
+    with pytest.raises(ValueError):
+        roles_required("superuser")
+
+
+@pytest.mark.parametrize("role,status", [
+    (Role.ADMIN, 200), (Role.HR, 403), (Role.RECRUITER, 403), (Role.INTERVIEWER, 403), (Role.NEW_HIRE, 403),
+])
+def test_user_list_is_for_admins_only(client, login_as, role, status):
+    login_as(role)
+    response = client.get("/admin/users")
+    assert response.status_code == status
+    if status == 403:
+        assert "Your account may not open this page." in response.get_data(as_text=True)
