@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from hiring.auth.passwords import problems
 from hiring.auth.service import create_user
@@ -73,7 +74,7 @@ def expire_offers_command() -> None:
 
     n = expire_overdue(db.session, utcnow())
     db.session.commit()
-    click.echo(_("%(n)d offer(s) expired.", n=n))
+    click.echo(ngettext("%(num)d offer expired.", "%(num)d offers expired.", n))
 
 
 @click.command("recompute-scores")
@@ -84,7 +85,7 @@ def recompute_scores_command() -> None:
 
     n = recompute_all(db.session)
     db.session.commit()
-    click.echo(_("Scores recomputed for %(n)d application(s).", n=n))
+    click.echo(ngettext("Scores recomputed for %(num)d application.", "Scores recomputed for %(num)d applications.", n))
 
 
 @click.command("train-model")

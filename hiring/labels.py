@@ -5,6 +5,7 @@ from flask import Flask
 from babel.numbers import get_currency_precision
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 
 from hiring.models import (
@@ -76,7 +77,8 @@ def gate_reason(reason: dict) -> str:
     if code == "culture_veto":
         return _("An interviewer raised a culture veto: %(reason)s", reason=reason.get("reason", ""))
     if code == "scorecards_pending":
-        return _("%(count)s scorecard(s) not submitted yet.", count=reason.get("count"))
+        return ngettext("%(num)d scorecard not submitted yet.", "%(num)d scorecards not submitted yet.",
+                        int(reason.get("count") or 0))
     if code == "no_evidence":
         return _("No evidence yet on '%(item)s'.", item=reason.get("item"))
     if code == "no_requirement_ratings":

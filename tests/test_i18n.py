@@ -176,4 +176,4 @@ def test_cli_output_is_in_the_site_language(make_app):
     dutch_site = make_app(BABEL_DEFAULT_LOCALE="nl")
     result = dutch_site.test_cli_runner().invoke(args=["expire-offers"])
     assert result.exit_code == 0, result.output
-    assert "0 aanbod/aanbiedingen verlopen." in result.output
+    assert "0 aanbiedingen verlopen." in result.output

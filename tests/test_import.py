@@ -51,7 +51,7 @@ def test_bad_email_on_row_7_and_missing_job_on_row_12_import_nothing(client, log
     response = _post(client, HEADER + "".join(lines))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Nothing was imported: 2 problem(s) in the file." in html
+    assert "Nothing was imported: 2 problems in the file." in html
     assert '<td class="num">7</td><td>email</td>' in html and "not-an-email" in html
     assert '<td class="num">12</td><td>job</td><td>The job is missing.</td>' in html
     assert _count(Candidate) == 0 and _count(Application) == 0

@@ -221,7 +221,7 @@ def test_policy_form(client, login_as):
 def test_expire_offers_command(runner):
     offer = _offer(_graduate(), days_ago=10)
     result = runner.invoke(args=["expire-offers"])
-    assert "1 offer(s) expired." in result.output
+    assert "1 offer expired." in result.output
     assert db.session.get(QuitOffer, offer.id).decision is OfferDecision.EXPIRED
 
 

@@ -174,7 +174,7 @@ def test_a_bad_consent_value_is_a_row_error_and_nothing_is_imported(client, logi
     response = _import(client, text)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Nothing was imported: 1 problem(s) in the file." in html
+    assert "Nothing was imported: 1 problem in the file." in html
     assert '<td class="num">3</td><td>consent</td>' in html and "maybe" in html and "neither yes nor no" in html
     assert _count(Candidate) == 0 and _count(Application) == 0
 
@@ -244,7 +244,7 @@ def test_purge_dry_run_lists_and_changes_nothing(app, runner):
     assert f"candidate {due_consent.id}: procedure ended" in result.output
     assert "consent period, 365 days" in result.output
     assert f"candidate {not_yet.id}:" not in result.output and f"candidate {hired.id}:" not in result.output
-    assert "Dry run: 2 candidate(s) would be anonymised; nothing was changed." in result.output
+    assert "Dry run: 2 candidates would be anonymised; nothing was changed." in result.output
     db.session.expire_all()
     assert {c.id: c.name for c in db.session.scalars(sa.select(Candidate))} == names
     assert db.session.scalar(sa.select(sa.func.count(Candidate.anonymised_at))) == 0
@@ -363,7 +363,7 @@ def test_purge_anonymises_due_candidates_and_every_statistic_is_unchanged(app, r
     assert result.exit_code == 0, result.output
     gone = [(i, cid) for i, outcome, cid in people if outcome in (Stage.REJECTED, Stage.WITHDRAWN)]
     kept = [(i, cid) for i, outcome, cid in people if outcome not in (Stage.REJECTED, Stage.WITHDRAWN)]
-    assert "6 candidate(s) anonymised." in result.output
+    assert "6 candidates anonymised." in result.output
     assert all(f"Anonymised candidate {cid}: procedure ended" in result.output for _i, cid in gone)
 
     assert _statistics(now) == before
@@ -395,7 +395,7 @@ def test_purge_anonymises_due_candidates_and_every_statistic_is_unchanged(app, r
     assert not any("NOTE" in json.dumps(e.details) or "@" in json.dumps(e.details) for e in events)
 
     again = runner.invoke(args=["purge-candidates"])
-    assert "0 candidate(s) anonymised." in again.output and len(_events("candidate_anonymised")) == 6
+    assert "0 candidates anonymised." in again.output and len(_events("candidate_anonymised")) == 6
 
 
 # --- export (access request) -----------------------------------------------------------------------------

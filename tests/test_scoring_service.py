@@ -122,7 +122,7 @@ def test_recompute_scores_command_rebuilds_what_was_lost(app, runner):
     untouched = factories.application(job)
     db.session.commit()
     result = runner.invoke(args=["recompute-scores"])
-    assert result.exit_code == 0 and "Scores recomputed for 1 application(s)." in result.output
+    assert result.exit_code == 0 and "Scores recomputed for 1 application." in result.output
     db.session.expire_all()
     stored = db.session.get(Application, application.id)
     assert (stored.requirements_fit, stored.values_fit, stored.gate_result) == (75.0, 100.0, GateResult.PASSES)

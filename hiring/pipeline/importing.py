@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from hiring.audit import record
@@ -161,7 +162,8 @@ def import_candidates(session: Session, data: bytes, *, actor_id: int) -> Import
     rows = read_rows(data)
     errors, ready = check_rows(session, rows)
     if errors:
-        raise ImportRejected(_("Nothing was imported: %(n)d problem(s) in the file.", n=len(errors)), errors)
+        raise ImportRejected(ngettext("Nothing was imported: %(num)d problem in the file.",
+                                      "Nothing was imported: %(num)d problems in the file.", len(errors)), errors)
     # Bulk inserts in a few statements rather than the ORM's one INSERT per object: a file of thousands of
     # rows must not take thousands of round trips. RETURNING gives the new ids keyed by what we know.
     now = utcnow()

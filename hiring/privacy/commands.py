@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from hiring.extensions import db
 from hiring.models import utcnow
@@ -35,10 +36,11 @@ def purge_candidates_command(dry_run: bool) -> None:
         db.session.rollback()
         for d in due:
             click.echo(_line(d))
-        click.echo(_("Dry run: %(n)d candidate(s) would be anonymised; nothing was changed.", n=len(due)))
+        click.echo(ngettext("Dry run: %(num)d candidate would be anonymised; nothing was changed.",
+                            "Dry run: %(num)d candidates would be anonymised; nothing was changed.", len(due)))
         return
     due = purge(db.session, now, days=days, consent_days=consent_days)
     db.session.commit()
     for d in due:
         click.echo(_("Anonymised %(line)s", line=_line(d)))
-    click.echo(_("%(n)d candidate(s) anonymised.", n=len(due)))
+    click.echo(ngettext("%(num)d candidate anonymised.", "%(num)d candidates anonymised.", len(due)))
