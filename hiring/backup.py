@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from hiring.extensions import db
 
@@ -22,10 +24,11 @@ def sqlite_path() -> Path:
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
         raise click.ClickException(
-            f"the database is {url.get_backend_name()}, not SQLite: back it up with its own tools, for "
-            "PostgreSQL `pg_dump --format=custom --file=hiring.dump \"$DATABASE_URL\"` (see the README)")
+            _("the database is %(kind)s, not SQLite: back it up with its own tools, for PostgreSQL "
+              "`pg_dump --format=custom --file=hiring.dump \"$DATABASE_URL\"` (see the README)",
+              kind=url.get_backend_name()))
     if not url.database or url.database == ":memory:":
-        raise click.ClickException("an in-memory database cannot be backed up")
+        raise click.ClickException(_("an in-memory database cannot be backed up"))
     return Path(url.database)
 
 
@@ -35,7 +38,8 @@ def copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
         verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
     if verdict != "ok":
-        raise click.ClickException(f"the copy in {target} failed its integrity check: {verdict}")
+        raise click.ClickException(_("the copy in %(path)s failed its integrity check: %(verdict)s",
+                                             path=target, verdict=verdict))
 
 
 @click.command("backup")
@@ -46,15 +50,16 @@ def backup_command(output: Path | None) -> None:
     """Write a consistent copy of the SQLite database, safe while the app runs."""
     source = sqlite_path()
     if not source.exists():
-        raise click.ClickException(f"there is no database at {source}")
+        raise click.ClickException(_("there is no database at %(path)s", path=source))
     if output is None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         output = Path(current_app.instance_path) / "backups" / f"hiring-{stamp}.sqlite"
     if output.exists():
-        raise click.ClickException(f"{output} already exists; choose another --output")
+        raise click.ClickException(_("%(path)s already exists; choose another --output", path=output))
     output.parent.mkdir(parents=True, exist_ok=True)
     copy_database(source, output)
-    click.echo(f"Backed up {source} to {output} ({output.stat().st_size:,} bytes, integrity ok).")
+    click.echo(_("Backed up %(source)s to %(target)s (%(size)s bytes, integrity ok).", source=source,
+                 target=output, size=format_number(output.stat().st_size)))
 
 
 @click.command("restore")
@@ -69,11 +74,14 @@ def restore_command(backup: Path, yes: bool) -> None:
             verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {row[0] for row in check.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as error:
-        raise click.ClickException(f"{backup} is not a sound backup of this app ({error})") from None
+        raise click.ClickException(_("%(path)s is not a sound backup of this app (%(problem)s)",
+                                             path=backup, problem=error)) from None
     if verdict != "ok" or "alembic_version" not in tables:
-        raise click.ClickException(f"{backup} is not a sound backup of this app ({verdict})")
+        raise click.ClickException(_("%(path)s is not a sound backup of this app (%(problem)s)",
+                                             path=backup, problem=verdict))
     if not yes:
-        click.confirm(f"Replace everything in {target} with {backup}?", abort=True)
+        click.confirm(_("Replace everything in %(target)s with %(backup)s?", target=target, backup=backup),
+                      abort=True)
     db.engine.dispose()  # our own pooled connections must not keep the old pages
     copy_database(backup, target)
-    click.echo(f"Restored {target} from {backup}.")
+    click.echo(_("Restored %(target)s from %(backup)s.", target=target, backup=backup))
