@@ -104,10 +104,11 @@ class Bench:
     """Runs the measurements of one benchmark run."""
 
     def __init__(self, app, repeat: int = 20, max_seconds: float = 30.0, memory: bool = True,
-                 progress: Callable[[Result], None] | None = None):
+                 progress: Callable[[Result], None] | None = None, only: str | None = None):
         from hiring.extensions import db
 
         self.app = app
+        self.only = only.lower() if only else None  # measure only what this names (and the floor)
         self.repeat = repeat
         self.max_seconds = max_seconds
         self.memory = memory
@@ -120,6 +121,8 @@ class Bench:
              expect: tuple[int, ...] = (200,), note: str = "") -> Result:
         """Time a request `repeat` times after one warm-up (fewer when it takes longer than max_seconds).
         `url` is a path for a GET, or a function of the run number giving (method, path, form data)."""
+        if self.only and self.only not in name.lower() and not name.startswith("floor"):
+            return Result(name, role, "skipped")
         request = url if callable(url) else (lambda _i: ("GET", url, None))
         result = Result(name, role, request(0)[1] if not callable(url) else f"{request(0)[0]} {request(0)[1]}",
                         note=note)
@@ -164,6 +167,8 @@ class Bench:
         from hiring.extensions import db
 
         result = Result(name, "-", what)
+        if self.only and self.only not in name.lower():
+            return result
         with self.app.app_context():
             for _ in range(repeat):
                 self.counter.reset()

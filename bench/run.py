@@ -195,7 +195,7 @@ def _progress(r) -> None:
 
 
 def run(url: str, repeat: int = 20, pdf_repeat: int = 5, heavy_repeat: int = 2, max_seconds: float = 30.0,
-        memory: bool = True, only_pages: bool = False) -> tuple[Bench, dict]:
+        memory: bool = True, only_pages: bool = False, only: str | None = None) -> tuple[Bench, dict]:
     """The whole benchmark; returns the bench with its results and what it ran on."""
     from hiring.extensions import db
 
@@ -205,7 +205,7 @@ def run(url: str, repeat: int = 20, pdf_repeat: int = 5, heavy_repeat: int = 2, 
     add_floor_page(app)
     with app.app_context():
         upgrade()  # the schema the code expects (a no-op when the database is at the newest migration)
-    bench = Bench(app, repeat=repeat, max_seconds=max_seconds, memory=memory, progress=_progress)
+    bench = Bench(app, repeat=repeat, max_seconds=max_seconds, memory=memory, progress=_progress, only=only)
     with app.app_context():
         info = {"machine": machine(db.engine), "size": sizes(db.session), "kind": db.engine.dialect.name}
         t = targets(db.session)
@@ -238,11 +238,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-seconds", type=float, default=30.0, help="stop repeating a page after this long")
     parser.add_argument("--no-memory", action="store_true", help="skip the traced run for peak memory")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--only", help="measure only the pages and actions whose name contains this (implies --no-write)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HIRING_INSTANCE_PATH", str(BENCH_DIR / "instance"))
     url = database_url(args.database_url)
     began = time.perf_counter()
-    bench, info = run(url, args.repeat, args.pdf_repeat, args.heavy_repeat, args.max_seconds, not args.no_memory)
+    bench, info = run(url, args.repeat, args.pdf_repeat, args.heavy_repeat, args.max_seconds, not args.no_memory,
+                      only=args.only)
+    bench.results = [r for r in bench.results if r.times]
+    if args.only:
+        args.no_write = True  # a partial run must not replace the whole section
     info["when"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     info["seconds"] = round(time.perf_counter() - began)
     results_dir = BENCH_DIR / "results"
