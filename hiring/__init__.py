@@ -44,10 +44,11 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions created in extensions.py to this app."""
     from hiring import auth
     from hiring.extensions import babel, csrf, db, login_manager, migrate
-    from hiring import i18n
+    from hiring import i18n, snapshots
     from hiring.i18n import select_locale
 
     db.init_app(app)
+    snapshots.install()  # every commit raises the data versions of what it changed
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -83,6 +83,9 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         # A dropped connection (the database restarted) is noticed and replaced before a request uses it.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # HR's home shows its alerts from the last stored calibration and fairness figures while newer ones
+        # are computed in a background thread (hiring/snapshots.py); off, they are computed in the request.
+        "SNAPSHOT_BACKGROUND_REFRESH": True,
     }
     settings.update(overrides)
     try:

@@ -24,6 +24,9 @@ def _test_config(database_url: str, **extra) -> dict:
         "SERVER_NAME": None,
         # Tests sign in hundreds of times from one address; tests/test_limits.py turns the limits on.
         "RATELIMIT_ENABLED": False,
+        # Stale dashboard figures are refreshed inline, so that no test leaves a thread behind;
+        # tests/test_snapshots.py turns the background refresh on and joins it.
+        "SNAPSHOT_BACKGROUND_REFRESH": False,
     }
     config.update(extra)
     return config

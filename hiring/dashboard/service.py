@@ -156,18 +156,23 @@ def waiting_on_recruiting(session: Session, limit: int = 20) -> dict[str, list]:
     return {"to_decide": decide, "unscreened": unscreened, "to_assign": to_assign}
 
 
-def hr_alerts(session: Session) -> list[dict]:
-    """Interviewers far off calibration and adverse-impact flags, for HR's home."""
-    from hiring.analytics.service import funnel_and_fairness
-    from hiring.scoring.service import calibration_data
+def hr_alerts() -> dict:
+    """Interviewers far off calibration and adverse-impact flags, for HR's home.
+
+    From the stored calibration and fairness snapshots; when the data changed since, HR sees the last
+    figures with their time while newer ones are computed in the background, so the home page stays fast.
+    """
+    from hiring import snapshots
 
     alerts = []
-    calibration = calibration_data(session)
+    calibration_snapshot = snapshots.calibration(allow_stale=True)
+    calibration = calibration_snapshot.value
     for person in calibration["people"]:
         if person.flagged:
             alerts.append({"kind": "calibration", "name": calibration["names"].get(person.interviewer_id, "?"),
                            "offset": person.offset})
-    fairness = funnel_and_fairness(session)
+    fairness_snapshot = snapshots.fairness(allow_stale=True)
+    fairness = fairness_snapshot.value
     for dimension, rows in fairness["gate"].items():
         for row in rows:
             if row.flagged:
@@ -179,7 +184,9 @@ def hr_alerts(session: Session) -> list[dict]:
                 if row.flagged:
                     alerts.append({"kind": "adverse_impact", "step": f"{step['stage']} → {step['next']}",
                                    "dimension": dimension, "group": row.group, "ratio": row.impact_ratio})
-    return alerts
+    both = (calibration_snapshot, fairness_snapshot)
+    return {"alerts": alerts, "alerts_as_of": min(s.computed_at for s in both),
+            "alerts_fresh": all(s.fresh for s in both)}
 
 
 def home_summary(session: Session, user: User, today: date) -> dict:
@@ -191,7 +198,7 @@ def home_summary(session: Session, user: User, today: date) -> dict:
             "jobs": open_jobs(session),
             "cohorts": onboarding_cohorts(session),
             "offers_waiting": offers_waiting(session),
-            "alerts": hr_alerts(session),
+            **hr_alerts(),
         }
     if user.role is Role.RECRUITER:
         return {"jobs": open_jobs(session), **waiting_on_recruiting(session)}

@@ -30,13 +30,14 @@ from hiring.models.onboarding import (
     TaskOwner,
 )
 from hiring.models.people import Role, User
+from hiring.models.snapshots import DataVersion, Snapshot
 from hiring.models.values import CoreValue
 
 __all__ = [
-    "Application", "AuditEvent", "Base", "Candidate", "CoreValue", "EndReason", "Enrollment",
+    "Application", "AuditEvent", "Base", "Candidate", "CoreValue", "DataVersion", "EndReason", "Enrollment",
     "EnrollmentTask", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
     "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
-    "ScorecardStatus", "SelfIdentification", "SignOff", "Stage", "StageChange", "TaskOwner",
+    "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "TaskOwner",
     "User", "WEEKS", "utcnow",
 ]

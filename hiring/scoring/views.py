@@ -18,8 +18,10 @@ bp = Blueprint("scoring", __name__, url_prefix="/scoring")
 @roles_required(Role.HR, Role.ADMIN)
 def calibration():
     """Each interviewer's ratings against their co-interviewers', and each item's reliability."""
-    data = service.calibration_data(db.session)
-    return render_template("scoring/calibration.html", large=LARGE_OFFSET, support=MIN_SUPPORT, **data)
+    from hiring import snapshots
+
+    snapshot = snapshots.calibration()
+    return render_template("scoring/calibration.html", large=LARGE_OFFSET, support=MIN_SUPPORT, **snapshot.value)
 
 
 @bp.route("/model")

@@ -1,0 +1,167 @@
+"""Snapshots of expensive aggregates: served while their data is unchanged, recomputed as soon as it changes."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import sqlalchemy as sa
+
+from hiring import snapshots
+from hiring.extensions import db
+from hiring.models import DataVersion, Rating, Recommendation, Role, Scorecard, ScorecardStatus, Snapshot, utcnow
+from hiring.scoring import service as scoring_service
+from tests import factories
+
+
+def _versions() -> dict[str, int]:
+    db.session.expire_all()
+    return dict(db.session.execute(sa.select(DataVersion.topic, DataVersion.version)).all())
+
+
+def _get(client, url: str) -> str:
+    """A page; then the test's session, which the test client's requests share, ends its read transaction,
+    as every real request's session does, so that it sees the snapshot just stored and may write again."""
+    html = client.get(url).get_data(as_text=True)
+    db.session.commit()
+    return html
+
+
+def _rated_pair(value, kind, strict, n: int = 12) -> None:
+    """n applications, each rated by a lenient and a strict interviewer on one value."""
+    for _ in range(n):
+        application = factories.application()
+        for person, score in ((kind, 5), (strict, 2)):
+            a = factories.assignment(application, person)
+            db.session.add(Scorecard(assignment=a, status=ScorecardStatus.SUBMITTED, submitted_at=utcnow(),
+                                     recommendation=Recommendation.YES,
+                                     ratings=[Rating(core_value_id=value.id, score=score, evidence="e")]))
+
+
+@pytest.fixture
+def computations(monkeypatch):
+    """Counts how often the calibration is really computed."""
+    calls = []
+    real = scoring_service.calibration_data
+
+    def counting(session):
+        calls.append(1)
+        return real(session)
+
+    monkeypatch.setattr(scoring_service, "calibration_data", counting)
+    return calls
+
+
+def test_a_commit_raises_the_versions_of_what_it_wrote(app):
+    before = _versions()
+    factories.application()
+    db.session.commit()
+    after = _versions()
+    assert after.get("applications", 0) == before.get("applications", 0) + 1
+    assert after.get("scorecards", 0) == before.get("scorecards", 0)
+
+
+def test_a_rollback_raises_nothing(app):
+    before = _versions()
+    factories.application()
+    db.session.flush()
+    db.session.rollback()
+    factories.user(Role.HR)  # a later commit in the same session carries nothing of the rolled-back work
+    db.session.commit()
+    after = _versions()
+    assert after.get("applications", 0) == before.get("applications", 0)
+    assert after.get("people", 0) == before.get("people", 0) + 1
+
+
+def test_signing_in_does_not_count_as_a_change_of_people_but_a_new_name_does(app, client, login_as):
+    user = login_as(Role.HR)
+    before = _versions()
+    login_as(Role.RECRUITER)  # a new user: counts
+    assert _versions()["people"] == before["people"] + 1
+    before = _versions()
+    db.session.refresh(user)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    assert _versions()["people"] == before["people"]
+    user.name = "Another Name"
+    db.session.commit()
+    assert _versions()["people"] == before["people"] + 1
+
+
+def test_bulk_statements_through_the_session_count_too(app):
+    value = factories.core_value()
+    factories.submitted_scorecard(factories.assignment(factories.application()), {value: 4})
+    db.session.commit()
+    before = _versions()
+    assert scoring_service.recompute_all(db.session) == 1  # one bulk UPDATE of the scored applications
+    db.session.commit()
+    assert _versions()["applications"] == before["applications"] + 1
+
+
+def test_the_calibration_page_is_computed_once_per_change(client, login_as, computations):
+    login_as(Role.HR)
+    value = factories.core_value(name="Be humble")
+    kind = factories.user(Role.INTERVIEWER, name="Kind Kees")
+    strict = factories.user(Role.INTERVIEWER, name="Strict Stien")
+    _rated_pair(value, kind, strict)
+    db.session.commit()
+
+    first = _get(client, "/scoring/calibration")
+    second = _get(client, "/scoring/calibration")
+    assert len(computations) == 1 and first == second and "Kind Kees" in first
+
+    # A new scorecard changes the figures: the next visit computes them again and shows the new state.
+    newcomer = factories.user(Role.INTERVIEWER, name="Nina Newcomer")
+    _rated_pair(value, newcomer, strict, n=1)
+    db.session.commit()
+    third = _get(client, "/scoring/calibration")
+    assert len(computations) == 2 and "Nina Newcomer" in third
+
+    # Renaming an interviewer changes what the page shows, so it counts as a change too.
+    kind.name = "Kees Renamed"
+    db.session.commit()
+    assert "Kees Renamed" in _get(client, "/scoring/calibration")
+    assert len(computations) == 3
+
+
+def test_a_snapshot_that_fails_its_signature_is_recomputed_never_unpickled(client, login_as, computations):
+    login_as(Role.HR)
+    _get(client, "/scoring/calibration")
+    assert len(computations) == 1
+    # Someone with write access to the database plants a pickle: it must not be loaded.
+    forged = pickle.dumps({"people": [], "names": {}, "items": [], "item_names": {}})
+    db.session.execute(sa.update(Snapshot).where(Snapshot.name == "calibration").values(payload=b"x" * 32 + forged))
+    db.session.commit()
+    assert "Interviewer calibration" in _get(client, "/scoring/calibration")
+    assert len(computations) == 2
+
+
+def test_hr_home_shows_older_alerts_with_their_time_while_newer_ones_are_computed(make_app, computations):
+    app = make_app(SNAPSHOT_BACKGROUND_REFRESH=True)
+    client = app.test_client()
+    with app.app_context():
+        hr = factories.user(Role.HR)
+        value = factories.core_value(name="Be humble")
+        kind = factories.user(Role.INTERVIEWER, name="Kind Kees")
+        strict = factories.user(Role.INTERVIEWER, name="Strict Stien")
+        db.session.commit()
+        email, ids = hr.email, (value.id, kind.id, strict.id)
+    assert client.post("/login", data={"email": email, "password": factories.PASSWORD}).status_code == 302
+
+    html = client.get("/").get_data(as_text=True)
+    assert "No alerts" in html and "As of" not in html  # nothing stored yet: computed on the spot
+
+    with app.app_context():
+        from hiring.models import CoreValue, User
+        _rated_pair(db.session.get(CoreValue, ids[0]), db.session.get(User, ids[1]), db.session.get(User, ids[2]))
+        db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "No alerts" in html and "As of" in html and "newer figures are being computed" in html
+    snapshots.wait_for_refreshes()
+    html = client.get("/").get_data(as_text=True)
+    assert "Kind Kees rates +3.0 points away" in html and "As of" not in html
+    assert len(computations) == 2
+
+
+def test_unknown_topics_are_a_programming_error(app):
+    with pytest.raises(ValueError, match="unknown topics"):
+        snapshots.cached("x", ("nonsense",), lambda session: 1)
