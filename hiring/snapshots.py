@@ -55,6 +55,7 @@ MODEL_TOPICS: dict[type, str] = {
 }
 TOPICS = ("applications", "catalogue", "people", "scorecards")
 PENDING = "hiring.snapshots.pending"
+WROTE = "hiring.snapshots.wrote"  # this transaction has flushed writes (and, on SQLite, holds the write lock)
 
 
 def _topic_of(obj, changed: bool) -> str | None:
@@ -70,6 +71,7 @@ def _pending(session: Session) -> set[str]:
 
 
 def _after_flush(session: Session, _context) -> None:
+    session.info[WROTE] = True
     pending = _pending(session)
     for obj in itertools.chain(session.new, session.deleted):
         if topic := _topic_of(obj, changed=False):
@@ -79,10 +81,15 @@ def _after_flush(session: Session, _context) -> None:
             pending.add(topic)
 
 
+TABLE_TOPICS = {model.__tablename__: topic for model, topic in MODEL_TOPICS.items()}
+
+
 def _on_orm_execute(state) -> None:
-    """Bulk INSERT/UPDATE/DELETE statements through the session (recompute_all's bulk update) count too."""
-    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None:
-        if topic := MODEL_TOPICS.get(state.bind_mapper.class_):
+    """INSERT/UPDATE/DELETE statements through the session count too, on a model or on its table
+    (recompute_all's bulk update)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if topic := TABLE_TOPICS.get(getattr(table, "name", None)):
             _pending(state.session).add(topic)
 
 
@@ -103,12 +110,14 @@ def _before_commit(session: Session) -> None:
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(WROTE, None)
 
 
 def install() -> None:
     """Listen on every session (idempotent)."""
     for name, handler in (("after_flush", _after_flush), ("do_orm_execute", _on_orm_execute),
-                          ("before_commit", _before_commit), ("after_rollback", _forget)):
+                          ("before_commit", _before_commit), ("after_commit", _forget),
+                          ("after_rollback", _forget)):
         if not sa.event.contains(Session, name, handler):
             sa.event.listen(Session, name, handler)
 
@@ -161,16 +170,28 @@ def _store(name: str, stamp: str, value, seconds: float) -> datetime:
     statement = insert(Snapshot).values(row)
     statement = statement.on_conflict_do_update(index_elements=["name"], set_={
         k: statement.excluded[k] for k in ("versions", "computed_at", "seconds", "payload")})
-    if engine.dialect.name == "sqlite" and has_request_context() and request.method not in ("GET", "HEAD"):
+    if engine.dialect.name == "sqlite" and (db.session().info.get(WROTE) or (
+            has_request_context() and request.method not in ("GET", "HEAD"))):
         # A write request holds SQLite's write lock (BEGIN IMMEDIATE) until it ends: a second connection
-        # would wait for it forever. The next GET stores the snapshot instead.
+        # would wait for it in vain. The next GET stores the snapshot instead.
         return now
     try:
         with engine.begin() as connection:
             connection.execute(statement)
     except sa.exc.OperationalError as error:  # a busy database: serve the result, store it another time
         log.warning("snapshot %s not stored: %s", name, error)
+        return now
+    if engine.dialect.name == "sqlite":
+        _end_read_transaction(db.session())
     return now
+
+
+def _end_read_transaction(caller: Session) -> None:
+    """On SQLite, a read transaction that began before our write can no longer become a write transaction
+    (SQLITE_BUSY_SNAPSHOT); the caller's transaction has written nothing, so ending it loses nothing, and
+    its next statement reads afresh."""
+    if caller.in_transaction() and not caller.info.get(WROTE) and not (caller.new or caller.dirty or caller.deleted):
+        caller.commit()
 
 
 def _compute(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], session: Session) -> Cached[T]:
