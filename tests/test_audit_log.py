@@ -1,6 +1,7 @@
 """The audit log for admins: filterable, read-only."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,3 +72,46 @@ def test_admin_closes_and_reopens_an_account(make_app):
         from hiring.models import AuditEvent
         actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert actions == ["account_closed", "account_reopened"]
+
+
+def test_the_log_pages_by_position_older_and_newer(client, login_as, count_queries):
+    admin = login_as(Role.ADMIN)
+    now = utcnow()
+    for i in range(120):
+        event = record(db.session, actor_id=admin.id, action=f"event_{i:03d}", entity_type="job", entity_id=i)
+        event.occurred_at = now - timedelta(minutes=120 - i) if i % 10 else now - timedelta(minutes=200)
+    db.session.commit()  # every tenth event shares one instant: the id breaks the tie
+    db.session.expire_all()
+    with count_queries() as first_count:
+        first = client.get("/admin/audit").get_data(as_text=True)
+    newest = [f"event_{i:03d}" for i in range(119, 0, -1) if i % 10][:50]
+    assert all(name in first for name in newest) and "Newer" not in first
+    older = re.search(r'href="([^"]*before=[^"]*)"', first).group(1).replace("&amp;", "&")
+    db.session.expire_all()  # every request then loads what it needs, as in production
+    with count_queries() as second_count:
+        second = client.get(older).get_data(as_text=True)
+    assert second_count.count == first_count.count
+    seen = set(re.findall(r"event_\d{3}", first)) & set(re.findall(r"event_\d{3}", second))
+    assert not seen
+    third = client.get(re.search(r'href="([^"]*before=[^"]*)"', second).group(1).replace("&amp;", "&"))
+    third = third.get_data(as_text=True)
+    every = set(re.findall(r"event_\d{3}", first + second + third))
+    assert len(every) == 120 and 'rel="next"' not in third
+    back = client.get(re.search(r'href="([^"]*after=[^"]*)"', third).group(1).replace("&amp;", "&"))
+    assert set(re.findall(r"event_\d{3}", back.get_data(as_text=True))) == set(re.findall(r"event_\d{3}", second))
+    assert client.get("/admin/audit?before=nonsense").status_code == 200
+
+
+def test_filters_stay_on_the_page_links_and_new_hires_are_not_listed(client, login_as):
+    admin = login_as(Role.ADMIN)
+    new_hire = factories.user(Role.NEW_HIRE, name="Nina Newhire")
+    for i in range(60):
+        record(db.session, actor_id=admin.id, action="job_updated", entity_type="job", entity_id=i)
+    record(db.session, actor_id=new_hire.id, action="task_ticked", entity_type="enrollment_task", entity_id=1)
+    db.session.commit()
+    html = client.get("/admin/audit?entity=job").get_data(as_text=True)
+    assert "Nina Newhire" not in html and "task_ticked" not in html
+    assert re.search(r'href="[^"]*before=[^"]*entity=job|href="[^"]*entity=job[^"]*before=', html)
+    chosen = client.get(f"/admin/audit?actor={new_hire.id}").get_data(as_text=True)
+    assert "Nina Newhire" in chosen and "task_ticked" in chosen and "job_updated" not in chosen
+    assert '<option value="enrollment_task"' in chosen and '<option value="job"' in chosen

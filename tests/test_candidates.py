@@ -95,6 +95,35 @@ def test_list_query_count_is_the_same_for_10_and_200(client, login_as, count_que
     assert many.count == few.count
 
 
+@pytest.mark.parametrize("few", [200, 1])
+def test_search_finds_the_same_whether_few_or_many_match(client, login_as, monkeypatch, few):
+    """Few matches are looked up by candidate id; many walk the list in order (see application_list)."""
+    from hiring.pipeline import queries
+
+    monkeypatch.setattr(queries, "FEW_MATCHES", few)
+    login_as(Role.RECRUITER)
+    job = factories.job(title="Loyalty team")
+    for i in range(55):
+        factories.application(job, factories.candidate(name=f"Pim Jansen {i:02d}"))
+    factories.application(job, factories.candidate(name="Anna de Vries", email="jansen.fan@example.org"))
+    factories.application(job, factories.candidate(name="Bram Bakker"))
+    db.session.commit()
+    first = client.get("/pipeline/?q=JANSEN&sort=name").get_data(as_text=True)
+    assert "56 applications" in first and "Page 1 of 2" in first and "Bram Bakker" not in first
+    assert "Anna de Vries" in first and "Pim Jansen 48" in first and "Pim Jansen 49" not in first
+    second = client.get("/pipeline/?q=jansen&sort=name&page=2").get_data(as_text=True)
+    assert "Pim Jansen 49" in second and "Pim Jansen 54" in second and "Anna de Vries" not in second
+    assert "No applications match" in client.get("/pipeline/?q=zzz").get_data(as_text=True)
+
+
+def test_a_deep_page_shows_the_right_rows(client, login_as):
+    login_as(Role.RECRUITER)
+    _population(120)
+    third = client.get("/pipeline/?sort=name&page=3").get_data(as_text=True)
+    assert "Person 100" in third and "Person 119" in third and "Person 099" not in third
+    assert "Page 3 of 3" in third and "120 applications" in third
+
+
 def test_empty_list_says_what_to_do(client, login_as):
     login_as(Role.RECRUITER)
     assert "No candidates yet: add one or import a CSV file." in client.get("/pipeline/").get_data(as_text=True)

@@ -386,6 +386,25 @@ def test_job_page_shows_the_pipeline(client, login_as):
     assert "No applications in this stage." in client.get(f"/jobs/{job.id}?stage=hired").get_data(as_text=True)
 
 
+def test_job_page_ranks_passing_then_incomplete_then_failing_then_unscored(client, login_as):
+    """The ranking is read from an index in descending order of the gate (see hiring.jobs.service.RANKING)."""
+    login_as(Role.RECRUITER)
+    job = factories.job()
+    specs = [("Unscored", None, None, None), ("Fails high", GateResult.FAILS, 99, 99),
+             ("Incomplete", GateResult.INCOMPLETE, 50, None), ("Passes low", GateResult.PASSES, 61, 70),
+             ("Passes high", GateResult.PASSES, 95, 60), ("Passes high, less req", GateResult.PASSES, 95, 40),
+             ("Fails low", GateResult.FAILS, 10, 20)]
+    for name, gate, values_fit, requirements_fit in specs:
+        a = factories.application(job, factories.candidate(name=name))
+        a.gate_result, a.values_fit, a.requirements_fit = gate, values_fit, requirements_fit
+    db.session.commit()
+    html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    names = ["Passes high", "Passes high, less req", "Passes low", "Incomplete", "Fails high", "Fails low",
+             "Unscored"]
+    order = [html.index(f">{n}</a>") for n in names]
+    assert order == sorted(order)
+
+
 def test_job_page_pages_and_runs_a_fixed_number_of_queries(client, login_as, count_queries):
     login_as(Role.RECRUITER)
     job = factories.job()

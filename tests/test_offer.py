@@ -228,3 +228,30 @@ def test_expire_offers_command(runner):
 def test_times_are_utc(app):
     offer = _offer(_graduate())
     assert offer.offered_at.tzinfo is not None and offer.deadline > datetime.now(timezone.utc)
+
+
+def test_decided_list_merges_decisions_and_expiries_newest_first_and_pages(app, monkeypatch):
+    from hiring.offer import queries
+
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    now = utcnow()
+    closed = []  # (name, closed_at): decided ones close when decided, undecided ones at their deadline
+    for i, (decided_days_ago, deadline_days_ago) in enumerate([(5, None), (None, 3), (1, None), (None, 8),
+                                                               (None, -2)]):
+        user = factories.user(Role.NEW_HIRE, name=f"Hire {i}")
+        offer = QuitOffer(hire=_graduate(user=user), amount_minor=400_000, currency="USD",
+                          offered_at=now - timedelta(days=20), deadline=now - timedelta(days=deadline_days_ago or 0))
+        if decided_days_ago is not None:
+            offer.decision, offer.decided_at = OfferDecision.STAYED, now - timedelta(days=decided_days_ago)
+        db.session.add(offer)
+        if deadline_days_ago is None or deadline_days_ago > 0:
+            closed.append((user.name, now - timedelta(days=decided_days_ago or deadline_days_ago)))
+    db.session.commit()
+    expected = [name for name, _at in sorted(closed, key=lambda c: c[1], reverse=True)]
+    shown = []
+    for page in (1, 2, 3):
+        decided = queries.offer_lists(db.session, TODAY, now, page=page)["decided"]
+        assert decided.total == 4 and decided.pages == 2
+        shown.append([o.hire.user.name for o in decided.items])
+    assert shown == [expected[:2], expected[2:], []]
+    assert expected == ["Hire 2", "Hire 1", "Hire 0", "Hire 3"]

@@ -286,3 +286,69 @@ def test_cohort_list_shows_overdue_and_waiting_in_constant_queries(client, login
         html = client.get("/onboarding/").get_data(as_text=True)
     assert html.count("2 overdue") == 16
     assert many.count == few.count
+
+
+def test_cohort_list_shows_the_newest_cohorts_and_one_at_a_time_on_request(client, login_as, count_queries,
+                                                                            monkeypatch):
+    from hiring.onboarding import views
+
+    monkeypatch.setattr(views, "PEOPLE_PER_PAGE", 3)
+    _programme()
+    login_as(Role.HR)
+    newest = date.today() - timedelta(days=2)
+    earlier = newest - timedelta(days=7)
+    stuck_since = date.today() - timedelta(days=400)
+    people = {day: [_new_hire(start=day)[0].name for _ in range(n)]
+              for day, n in ((newest, 2), (earlier, 2), (stuck_since, 1))}
+    db.session.expire_all()
+    with count_queries() as first_count:
+        html = client.get("/onboarding/").get_data(as_text=True)
+    # Every cohort is listed; only the newest, up to about a page of people, are shown in full.
+    for day in people:
+        assert f"cohort={day.isoformat()}" in html
+    assert all(name in html for name in people[newest]) and not any(name in html for name in people[earlier])
+    assert "1 person is stuck: still in the programme more than 10 weeks after starting." in html
+    db.session.expire_all()
+    with count_queries() as one_count:
+        one = client.get(f"/onboarding/?cohort={stuck_since.isoformat()}").get_data(as_text=True)
+    assert people[stuck_since][0] in one and not any(name in one for name in people[newest])
+    assert "Stuck" in one and one_count.count == first_count.count
+    assert client.get("/onboarding/?cohort=yesterday").status_code == 404
+    assert client.get(f"/onboarding/?cohort={(newest + timedelta(days=1)).isoformat()}").status_code == 404
+
+
+def test_cohort_list_shows_the_latest_graduates_only(client, login_as, monkeypatch):
+    from hiring.onboarding import views
+
+    monkeypatch.setattr(views, "GRADUATES_SHOWN", 2)
+    _programme()
+    login_as(Role.HR)
+    names = []
+    for i in range(3):
+        user, enrollment = _new_hire(start=date.today() - timedelta(days=40 + i))
+        enrollment.completed_on = date.today() - timedelta(days=i)
+        names.append(user.name)
+    db.session.commit()
+    html = client.get("/onboarding/").get_data(as_text=True)
+    assert names[0] in html and names[1] in html and names[2] not in html
+    assert "The latest 2; the onboarding report lists everyone who graduated in the last year." in html
+
+
+def test_recent_graduates_name_the_tasks_finished_after_their_due_date(app):
+    from hiring.onboarding.queries import recent_graduates
+
+    _programme()
+    start = date.today() - timedelta(days=60)
+    user, enrollment = _new_hire(start=start)
+    at = lambda days: datetime.combine(start + timedelta(days=days), datetime.min.time(), timezone.utc)  # noqa: E731
+    values, lunch, graduation = (_task(enrollment, t) for t in ("Read the values", "Lunch with your mentor",
+                                                                 "Graduation talk"))
+    values.done_at, values.done_by_id = at(2), user.id
+    values.signed_off_at = at(7)  # week 1 is due on day 6: signed off a day late, so finished late
+    lunch.done_at, lunch.done_by_id = at(6), user.id  # on its due date: on time
+    graduation.done_at, graduation.done_by_id = at(36), user.id  # week 5 is due on day 34
+    enrollment.completed_on = start + timedelta(days=36)
+    db.session.commit()
+    [graduate] = recent_graduates(db.session, date.today())
+    assert graduate["name"] == user.name and graduate["days_late"] == 2
+    assert graduate["late_tasks"] == ["Read the values", "Graduation talk"]

@@ -1,11 +1,14 @@
 """Admin pages."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hiring.admin import audit_log as audit_log_queries
 from hiring.audit import record
 from hiring.auth.roles import roles_required
 from hiring.extensions import db
@@ -42,43 +45,25 @@ def toggle_active(user_id: int):
 @bp.route("/audit")
 @roles_required(Role.ADMIN)
 def audit_log():
-    """Every recorded decision, newest first, filterable by person, entity and date; read-only by design."""
-    from datetime import date, datetime, time, timedelta, timezone
+    """Every recorded decision, newest first, filterable by person, entity and date; read-only by design.
 
-    from flask import request
-    from sqlalchemy.orm import joinedload
-
-    from hiring.models import AuditEvent
-
-    stmt = sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
-    actor = request.args.get("actor", type=int)
-    entity = request.args.get("entity", "").strip()
-    entity_id = request.args.get("entity_id", type=int)
+    Paged by position (?before= / ?after= an event), not by page number: see hiring.admin.audit_log."""
+    filters = audit_log_queries.Filters(actor=request.args.get("actor", type=int),
+                                        entity=request.args.get("entity", "").strip(),
+                                        entity_id=request.args.get("entity_id", type=int))
     errors = {}
-    bounds = {}
-    for key in ("from", "to"):
+    for key, attribute in (("from", "since"), ("to", "until")):
         text = request.args.get(key, "").strip()
         if text:
             try:
-                bounds[key] = date.fromisoformat(text)
+                setattr(filters, attribute, date.fromisoformat(text))
             except ValueError:
                 errors[key] = "Give the date as YYYY-MM-DD."
-    if actor:
-        stmt = stmt.where(AuditEvent.actor_id == actor)
-    if entity:
-        stmt = stmt.where(AuditEvent.entity_type == entity)
-    if entity_id:
-        stmt = stmt.where(AuditEvent.entity_id == entity_id)
-    if "from" in bounds:
-        stmt = stmt.where(AuditEvent.occurred_at >= datetime.combine(bounds["from"], time(), timezone.utc))
-    if "to" in bounds:
-        stmt = stmt.where(AuditEvent.occurred_at < datetime.combine(bounds["to"] + timedelta(days=1), time(),
-                                                                    timezone.utc))
-    page = db.paginate(stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()), per_page=50,
-                       max_per_page=50, error_out=False)
-    people = db.session.execute(sa.select(User.id, User.name).where(
-        User.id.in_(sa.select(AuditEvent.actor_id).distinct())).order_by(User.name)).all()
-    entities = db.session.scalars(sa.select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)).all()
-    return render_template("admin/audit.html", page=page, people=people, entities=entities, actor=actor,
-                           entity=entity, entity_id=entity_id, errors=errors, args=request.args), \
-        400 if errors else 200
+    before = audit_log_queries.Cursor.parse(request.args.get("before", ""))
+    after = audit_log_queries.Cursor.parse(request.args.get("after", ""))
+    page = audit_log_queries.events(db.session, filters, before=before, after=after)
+    args = {k: v for k, v in request.args.items() if k not in ("before", "after", "page")}
+    return render_template("admin/audit.html", page=page, people=audit_log_queries.people(db.session, filters.actor),
+                           entities=audit_log_queries.entity_types(db.session), actor=filters.actor,
+                           entity=filters.entity, entity_id=filters.entity_id, errors=errors, args=request.args,
+                           link_args=args, first_page=before is None and after is None), 400 if errors else 200

@@ -141,17 +141,17 @@ def waiting_on_recruiting(session: Session, limit: int = 20) -> dict[str, list]:
     base = (sa.select(Application.id, Application.candidate_id, Candidate.name, Job.title.label("job_title"),
                       Application.stage_changed_at, Application.gate_result)
             .join(Candidate, Application.candidate_id == Candidate.id).join(Job, Application.job_id == Job.id))
-    counts = (sa.select(InterviewAssignment.application_id, sa.func.count().label("n"))
-              .group_by(InterviewAssignment.application_id).subquery())
+    # Counted per application in interviewing, read oldest move first (ix_applications_stage_stage_changed_at)
+    # until the list is full: grouping every assignment of every application first took a scan.
+    interviewers = (sa.select(sa.func.count()).select_from(InterviewAssignment)
+                    .where(InterviewAssignment.application_id == Application.id).scalar_subquery())
     decide = session.execute(base.where(Application.stage == Stage.DECISION,
                                         Application.gate_result.in_([GateResult.PASSES, GateResult.FAILS]))
                              .order_by(Application.stage_changed_at).limit(limit)).all()
     week_ago = utcnow() - timedelta(days=7)
     unscreened = session.execute(base.where(Application.stage == Stage.APPLIED, Application.applied_at < week_ago)
                                  .order_by(Application.applied_at).limit(limit)).all()
-    to_assign = session.execute(base.outerjoin(counts, counts.c.application_id == Application.id)
-                                .where(Application.stage == Stage.INTERVIEWING,
-                                       sa.func.coalesce(counts.c.n, 0) < 2)
+    to_assign = session.execute(base.where(Application.stage == Stage.INTERVIEWING, interviewers < 2)
                                 .order_by(Application.stage_changed_at).limit(limit)).all()
     return {"to_decide": decide, "unscreened": unscreened, "to_assign": to_assign}
 

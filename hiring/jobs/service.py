@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from hiring.audit import record
 from hiring.errors import Conflict, DomainError, NotFound
-from hiring.models import Application, Candidate, GateResult, Job, JobStatus, Rating, Requirement, Role, Stage, User
+from hiring.models import Application, Candidate, Job, JobStatus, Rating, Requirement, Role, Stage, User
+from hiring.paging import keys_then_rows
 from hiring.scoring.service import score_application
 
 MANAGER_ROLES = (Role.ADMIN, Role.HR, Role.RECRUITER, Role.INTERVIEWER)
@@ -194,9 +195,12 @@ def _rescore(session: Session, job_id: int) -> None:
 
 # --- the pages ------------------------------------------------------------------------------------------------
 
-GATE_ORDER = sa.case((Application.gate_result == GateResult.PASSES, 0),
-                     (Application.gate_result == GateResult.INCOMPLETE, 1),
-                     (Application.gate_result == GateResult.FAILS, 2), else_=3)
+# A job's applications best first: passing the gate, then incomplete, then failing, then not scored, each by
+# values fit, then requirements fit, then newest. The gate's values sort that way in descending order
+# (passes > incomplete > fails, and NULL last), so that the index ix_applications_job_ranking, read backwards
+# from the job's end, gives a page without sorting the job's applications.
+RANKING = (sa.nulls_last(Application.gate_result.desc()), sa.nulls_last(Application.values_fit.desc()),
+           sa.nulls_last(Application.requirements_fit.desc()), Application.applied_at.desc(), Application.id.desc())
 
 
 def stage_counts(session: Session, job_ids: list[int]) -> dict[int, dict[Stage, int]]:
@@ -218,15 +222,17 @@ def job_list(status: str) -> sa.Select:
     return stmt.order_by(sa.case((Job.status == JobStatus.OPEN, 0), else_=1), Job.title, Job.id)
 
 
-def job_applications(job_id: int, stage: Stage | None) -> sa.Select:
-    """A job's applications ranked by gate result, then values fit, then requirements fit, in SQL."""
-    stmt = (sa.select(Application).join(Candidate, Application.candidate_id == Candidate.id)
-            .options(contains_eager(Application.candidate)).where(Application.job_id == job_id))
+def job_applications(job_id: int, stage: Stage | None) -> tuple:
+    """A job's applications ranked by gate result, then values fit, then requirements fit, in SQL, as
+    `(rows, count)` for `hiring.paging.list_page`: the page's ids from the ranking index, then their rows."""
+    where = [Application.job_id == job_id]
     if stage is not None:
-        stmt = stmt.where(Application.stage == stage)
-    return stmt.order_by(GATE_ORDER, sa.nulls_last(Application.values_fit.desc()),
-                         sa.nulls_last(Application.requirements_fit.desc()), Application.applied_at.desc(),
-                         Application.id)
+        where.append(Application.stage == stage)
+    keys = sa.select(Application.id).where(*where).order_by(*RANKING)
+    load = (sa.select(Application).join(Candidate, Application.candidate_id == Candidate.id)
+            .options(contains_eager(Application.candidate)))
+    count = sa.select(sa.func.count()).select_from(Application).where(*where)
+    return keys_then_rows(keys, load, Application.id, RANKING), count
 
 
 def load_job(session: Session, job_id: int) -> Job | None:

@@ -12,6 +12,7 @@ from hiring.forms import options
 from hiring.forms.jobs import MAX_REQUIREMENTS, JobForm
 from hiring.jobs import service
 from hiring.models import Job, Stage
+from hiring.paging import list_page
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 JOBS_PER_PAGE = 25
@@ -40,8 +41,8 @@ def show(job_id: int):
         abort(404)
     stage = request.args.get("stage", "")
     stage = Stage(stage) if stage in Stage._value2member_map_ else None
-    page = db.paginate(service.job_applications(job_id, stage), per_page=APPLICATIONS_PER_PAGE,
-                       max_per_page=APPLICATIONS_PER_PAGE, error_out=False)
+    rows, count = service.job_applications(job_id, stage)
+    page = list_page(db.session, rows, count, per_page=APPLICATIONS_PER_PAGE)
     return render_template("jobs/show.html", job=job, page=page, stage=stage, stages=list(Stage),
                            counts=service.stage_counts(db.session, [job_id])[job_id])
 

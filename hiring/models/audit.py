@@ -14,7 +14,11 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
     __table_args__ = (
-        sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),
+        # A record's events in order; also the audit log filtered by record, newest first (migration 0005).
+        sa.Index("ix_audit_events_entity", "entity_type", "entity_id", "occurred_at"),
+        # The audit log filtered by person or kind of record, newest first (migration 0005).
+        sa.Index("ix_audit_events_actor_id_occurred_at", "actor_id", "occurred_at"),
+        sa.Index("ix_audit_events_entity_type_occurred_at", "entity_type", "occurred_at"),
         sa.CheckConstraint("length(trim(action)) > 0", name="action_not_blank"),
     )
 

@@ -71,6 +71,14 @@ class Application(Base):
             "values_fit IS NULL OR values_fit BETWEEN 0 AND 100", name="values_fit_range"
         ),
         sa.Index("ix_applications_job_id_stage", "job_id", "stage"),
+        # The lists at 100,000 candidates (migration 0005): each filter with the sort it is read in, so that a
+        # page is an index range rather than a sort of every matching row.
+        sa.Index("ix_applications_job_id_applied_at", "job_id", "applied_at"),
+        sa.Index("ix_applications_stage_applied_at", "stage", "applied_at"),
+        sa.Index("ix_applications_stage_stage_changed_at", "stage", "stage_changed_at"),
+        # A job's pipeline, best first (hiring.jobs.service.RANKING): gate, values fit, requirements fit, newest.
+        sa.Index("ix_applications_job_ranking", "job_id", "gate_result", "values_fit", "requirements_fit",
+                 "applied_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -62,6 +62,9 @@ class QuitOffer(Base):
         sa.CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),
         sa.CheckConstraint("deadline > offered_at", name="deadline_after_offer"),
         sa.CheckConstraint("(decision IS NULL) = (decided_at IS NULL)", name="decision_has_time"),
+        # HR's lists (migration 0005): offers decided, newest first, and offers without a decision by deadline.
+        sa.Index("ix_quit_offers_decided_at", "decided_at"),
+        sa.Index("ix_quit_offers_decision_deadline", "decision", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

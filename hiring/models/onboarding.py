@@ -63,6 +63,8 @@ class Enrollment(Base):
         sa.CheckConstraint(
             "completed_on IS NULL OR completed_on >= started_on", name="completed_after_start"
         ),
+        # Who is in the programme (completed_on IS NULL) by cohort, and who graduated lately (migration 0005).
+        sa.Index("ix_enrollments_completed_on_started_on", "completed_on", "started_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

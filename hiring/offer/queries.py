@@ -6,12 +6,39 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from hiring.extensions import db
 from hiring.models import Hire, QuitOffer
 from hiring.offer.policy import current_policy
 from hiring.offer.service import eligible_hires
+from hiring.paging import list_page
 
 PER_PAGE = 50
+
+
+def _closed(now: datetime):
+    """The decided (or expired) offers as `(rows, count)` for `hiring.paging.list_page`, newest first.
+
+    An offer closes when it is decided (decided_at) or when its deadline passes undecided. Sorting all of them
+    by "decided_at, else deadline" would sort every offer ever made for each page; instead each kind is read
+    newest first from its own index (ix_quit_offers_decided_at, ix_quit_offers_decision_deadline), only as far
+    as the page needs, and the two short lists are merged."""
+    decided = QuitOffer.decided_at.is_not(None)  # the same as a decision: see the check decision_has_time
+    expired = sa.and_(QuitOffer.decision.is_(None), QuitOffer.deadline < now)
+
+    def rows(limit: int, offset: int) -> sa.Select:
+        enough = offset + limit
+        parts = [sa.select(QuitOffer.id, column.label("closed_at")).where(where)
+                 .order_by(column.desc(), QuitOffer.id.desc()).limit(enough).subquery()
+                 for column, where in ((QuitOffer.decided_at, decided), (QuitOffer.deadline, expired))]
+        closed = sa.union_all(*(sa.select(p.c.id, p.c.closed_at) for p in parts)).subquery()
+        keys = (sa.select(closed.c.id).order_by(closed.c.closed_at.desc(), closed.c.id.desc())
+                .limit(limit).offset(offset))
+        return (sa.select(QuitOffer).options(joinedload(QuitOffer.hire).joinedload(Hire.user))
+                .where(QuitOffer.id.in_(keys))
+                .order_by(sa.func.coalesce(QuitOffer.decided_at, QuitOffer.deadline).desc(), QuitOffer.id.desc()))
+
+    count = sa.select(sa.select(sa.func.count()).where(decided).scalar_subquery()
+                      + sa.select(sa.func.count()).where(expired).scalar_subquery())
+    return rows, count
 
 
 def offer_lists(session: Session, today: date, now: datetime, page: int = 1) -> dict:
@@ -22,11 +49,7 @@ def offer_lists(session: Session, today: date, now: datetime, page: int = 1) -> 
         sa.select(QuitOffer).options(with_person, with_application)
         .where(QuitOffer.decision.is_(None), QuitOffer.deadline >= now).order_by(QuitOffer.deadline)
     ).all()
-    decided = db.paginate(
-        sa.select(QuitOffer).options(with_person)
-        .where(sa.or_(QuitOffer.decision.is_not(None), QuitOffer.deadline < now))
-        .order_by(sa.func.coalesce(QuitOffer.decided_at, QuitOffer.deadline).desc(), QuitOffer.id.desc()),
-        page=page, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    rows, count = _closed(now)
     policy = current_policy(session)
-    return {"eligible": eligible_hires(session, today, policy), "waiting": waiting, "decided": decided,
-            "now": now, "policy": policy}
+    return {"eligible": eligible_hires(session, today, policy), "waiting": waiting,
+            "decided": list_page(session, rows, count, page=page, per_page=PER_PAGE), "now": now, "policy": policy}

@@ -6,11 +6,36 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from hiring.models import WEEKS, Enrollment, EnrollmentTask, Hire, SignOff, User
 from hiring.onboarding.progress import PROGRAMME_DAYS, TaskState, current_week, due_on, task_state
 from hiring.onboarding.service import facts
+
+
+class _DaysBetween(sa.sql.expression.ColumnElement):
+    """Days from the date `earlier` to the date `later`: date subtraction on PostgreSQL, julian days on SQLite."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    _traverse_internals = [("later", InternalTraversal.dp_clauseelement),
+                           ("earlier", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, later, earlier):
+        self.later, self.earlier = later, earlier
+
+
+@compiles(_DaysBetween)
+def _days_between(element, compiler, **kw):
+    return f"({compiler.process(element.later, **kw)} - {compiler.process(element.earlier, **kw)})"
+
+
+@compiles(_DaysBetween, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    return (f"CAST(julianday({compiler.process(element.later, **kw)})"
+            f" - julianday({compiler.process(element.earlier, **kw)}) AS INTEGER)")
 
 
 @dataclass
@@ -76,28 +101,67 @@ class Row:
     overdue: int = 0
     waiting_for_me: int = 0
     weeks: dict = field(default_factory=dict)  # week -> (done, total)
+    stuck: bool = False
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
 
 
-def cohorts(session: Session, today: date, mentor_id: int | None = None) -> list[tuple[date, list[Row]]]:
-    """Everyone in the programme now, grouped by start date, with progress, overdue tasks and sign-offs
-    waiting for the viewer (a mentor: their own sign-offs of their own new hires; HR: all); 2 queries."""
+# Someone still in the five-week programme this long after their start is stuck: their checklist needs HR.
+STUCK_AFTER_DAYS = 2 * PROGRAMME_DAYS
+
+
+def is_stuck(started_on: date, today: date) -> bool:
+    """Whether someone who started on this day and has not graduated is stuck in the programme."""
+    return (today - started_on).days > STUCK_AFTER_DAYS
+
+
+@dataclass
+class Cohort:
+    """New hires who started on the same day and are still in the programme, counted."""
+
+    started_on: date
+    people: int
+    current_week: int
+    stuck: bool
+
+
+def _in_programme(mentor_id: int | None):
+    where = [Enrollment.completed_on.is_(None), Hire.end_date.is_(None)]
+    if mentor_id is not None:
+        where.append(Hire.mentor_id == mentor_id)
+    return where
+
+
+def cohort_list(session: Session, today: date, mentor_id: int | None = None) -> list[Cohort]:
+    """The cohorts in the programme now, newest first, with how many people each; 1 query."""
+    rows = session.execute(
+        sa.select(Enrollment.started_on, sa.func.count())
+        .join(Hire, Enrollment.hire_id == Hire.id).where(*_in_programme(mentor_id))
+        .group_by(Enrollment.started_on).order_by(Enrollment.started_on.desc())
+    )
+    return [Cohort(started, n, current_week(started, today), is_stuck(started, today)) for started, n in rows]
+
+
+def cohorts(session: Session, today: date, mentor_id: int | None = None,
+            started: list[date] | None = None) -> list[tuple[date, list[Row]]]:
+    """Everyone in the programme now (or in the cohorts that started on the days `started` lists), grouped by
+    start date, newest first, with progress, overdue tasks and sign-offs waiting for the viewer (a mentor: their
+    own sign-offs of their own new hires; HR: all); 2 queries."""
     person, mentor = aliased(User), aliased(User)
     stmt = (
         sa.select(Enrollment.id, person.name, mentor.name, Enrollment.started_on)
         .join(Hire, Enrollment.hire_id == Hire.id)
         .join(person, Hire.user_id == person.id)
         .outerjoin(mentor, Hire.mentor_id == mentor.id)
-        .where(Enrollment.completed_on.is_(None), Hire.end_date.is_(None))
+        .where(*_in_programme(mentor_id))
         .order_by(Enrollment.started_on.desc(), person.name)
     )
-    if mentor_id is not None:
-        stmt = stmt.where(Hire.mentor_id == mentor_id)
-    rows = {eid: Row(eid, name, mentor_name, started, current_week(started, today))
-            for eid, name, mentor_name, started in session.execute(stmt)}
+    if started is not None:
+        stmt = stmt.where(Enrollment.started_on.in_(started))
+    rows = {eid: Row(eid, name, mentor_name, day, current_week(day, today), stuck=is_stuck(day, today))
+            for eid, name, mentor_name, day in session.execute(stmt)}
     if not rows:
         return []
     done = EnrollmentTask.done_at.is_not(None)
@@ -128,29 +192,35 @@ def cohorts(session: Session, today: date, mentor_id: int | None = None) -> list
     return list(grouped.items())
 
 
-def recent_graduates(session: Session, today: date, days: int = 120) -> list[dict]:
-    """Who graduated lately, how late, and which tasks were finished after their due date; 2 queries."""
+def recent_graduates(session: Session, today: date, days: int = 120, limit: int | None = None) -> list[dict]:
+    """Who graduated lately (the latest `limit` of them), how late, and which tasks were finished after their
+    due date; 2 queries."""
     person = aliased(User)
-    rows = session.execute(
+    stmt = (
         sa.select(Enrollment.id, person.name, Enrollment.started_on, Enrollment.completed_on)
         .join(Hire, Enrollment.hire_id == Hire.id).join(person, Hire.user_id == person.id)
         .where(Enrollment.completed_on >= today - timedelta(days=days))
         .order_by(Enrollment.completed_on.desc(), person.name)
-    ).all()
+    )
+    rows = session.execute(stmt if limit is None else stmt.limit(limit)).all()
     late = {eid for eid, _n, started, completed in rows if (completed - started).days >= PROGRAMME_DAYS}
     late_tasks: dict[int, list[str]] = defaultdict(list)
     if late:
+        # Only the tasks finished (signed off, or done when they need no sign-off) after their due date, chosen
+        # by the database: a year's late graduates have tens of thousands of tasks, and loading them all to
+        # compare dates in Python was most of the onboarding report's time.
+        finished_on = sa.func.date(sa.func.coalesce(EnrollmentTask.signed_off_at, EnrollmentTask.done_at),
+                                   type_=sa.Date)
         tasks = session.execute(
-            sa.select(EnrollmentTask.enrollment_id, EnrollmentTask.title, EnrollmentTask.week,
-                      EnrollmentTask.done_at, EnrollmentTask.signed_off_at, Enrollment.started_on)
+            sa.select(EnrollmentTask.enrollment_id, EnrollmentTask.title)
             .join(Enrollment, EnrollmentTask.enrollment_id == Enrollment.id)
-            .where(EnrollmentTask.enrollment_id.in_(late), EnrollmentTask.required)
-            .order_by(EnrollmentTask.week, EnrollmentTask.position)
+            .where(EnrollmentTask.enrollment_id.in_(late), EnrollmentTask.required,
+                   EnrollmentTask.done_at.is_not(None),
+                   _DaysBetween(finished_on, Enrollment.started_on) > 7 * EnrollmentTask.week - 1)  # see due_on
+            .order_by(EnrollmentTask.enrollment_id, EnrollmentTask.week, EnrollmentTask.position)
         )
-        for eid, title, week, done_at, signed_at, started in tasks:
-            finished = signed_at or done_at
-            if finished is not None and finished.date() > due_on(started, week):
-                late_tasks[eid].append(title)
+        for eid, title in tasks:
+            late_tasks[eid].append(title)
     return [{"enrollment_id": eid, "name": name, "started_on": started, "completed_on": completed,
              "days_late": max(0, (completed - started).days - PROGRAMME_DAYS + 1),
              "late_tasks": late_tasks.get(eid, [])} for eid, name, started, completed in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +20,8 @@ bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
 
 # Mentors are staff: interviewers mostly, but a recruiter or HR person can mentor too.
 MENTORS = (Role.ADMIN, Role.HR, Role.RECRUITER, Role.INTERVIEWER)
+PEOPLE_PER_PAGE = 60  # the cohort list shows the newest cohorts up to about this many people
+GRADUATES_SHOWN = 20  # and the latest graduates; the onboarding report has the rest
 
 
 def today() -> date:
@@ -48,11 +50,43 @@ def render_checklist(enrollment_id: int, template: str, bound: dict | None = Non
 @bp.route("/")
 @roles_required(*MENTORS)
 def cohorts():
-    """Everyone in the programme, by cohort; a mentor sees only their own new hires."""
+    """Everyone in the programme, by cohort; a mentor sees only their own new hires.
+
+    The list of cohorts comes first; below it the people of the newest cohorts, about a page of them
+    (?cohort=YYYY-MM-DD shows one cohort), and the latest graduates: the whole programme on one page was
+    half a megabyte of HTML at a few hundred new hires."""
     mine_only = current_user.role not in service.STAFF
-    groups = queries.cohorts(db.session, today(), mentor_id=current_user.id if mine_only else None)
-    graduates = [] if mine_only else queries.recent_graduates(db.session, today())
-    return render_template("onboarding/cohorts.html", groups=groups, graduates=graduates, mine_only=mine_only)
+    mentor_id = current_user.id if mine_only else None
+    overview = queries.cohort_list(db.session, today(), mentor_id=mentor_id)
+    chosen = request.args.get("cohort", "")
+    if chosen:
+        try:
+            day = date.fromisoformat(chosen)
+        except ValueError:
+            abort(404)
+        shown = [c for c in overview if c.started_on == day]
+        if not shown:
+            abort(404)
+    else:
+        shown = _first_page(overview)
+    groups = queries.cohorts(db.session, today(), mentor_id=mentor_id,
+                             started=[c.started_on for c in shown]) if shown else []
+    graduates = [] if mine_only else queries.recent_graduates(db.session, today(), limit=GRADUATES_SHOWN)
+    return render_template("onboarding/cohorts.html", overview=overview, groups=groups, graduates=graduates,
+                           mine_only=mine_only, chosen=chosen, graduates_shown=GRADUATES_SHOWN,
+                           stuck_weeks=queries.STUCK_AFTER_DAYS // 7,
+                           stuck=sum(c.people for c in overview if c.stuck))
+
+
+def _first_page(overview: list) -> list:
+    """The newest cohorts, as many as fit in about a page of people, down to the newest that has started."""
+    shown, people = [], 0
+    for cohort in overview:
+        if any(c.current_week for c in shown) and people + cohort.people > PEOPLE_PER_PAGE:
+            break
+        shown.append(cohort)
+        people += cohort.people
+    return shown
 
 
 @bp.route("/enrolments/<int:enrollment_id>")

@@ -17,6 +17,7 @@ from hiring.forms import options
 from hiring.forms.pipeline import AssignForm, CandidateForm, ImportForm, MoveForm, SelfIdentificationForm
 from hiring.interviews.service import may_see_all
 from hiring.models import Application, InterviewAssignment, InterviewKind, Job, JobStatus, Role, Stage
+from hiring.paging import list_page
 from hiring.pipeline import queries, selfid, service
 from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
@@ -56,8 +57,8 @@ def candidates():
     stage = Stage(stage) if stage in Stage._value2member_map_ else None
     sort = request.args.get("sort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
-    page = db.paginate(queries.application_list(q, job_id, stage, sort), per_page=PER_PAGE, max_per_page=PER_PAGE,
-                       error_out=False)
+    rows, count = queries.application_list(db.session, q, job_id, stage, sort)
+    page = list_page(db.session, rows, count, per_page=PER_PAGE)
     return render_template("pipeline/candidates.html", page=page, q=q, job_id=job_id, stage=stage, sort=sort,
                            jobs=_job_choices(open_only=False), stages=list(Stage), sorts=queries.SORT_LABELS)
 
