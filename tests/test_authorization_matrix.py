@@ -24,6 +24,7 @@ from hiring.models import (
     utcnow,
 )
 from hiring.onboarding.enrolment import enrol
+from hiring.reports import background
 from tests import factories
 
 ROLES = ["anonymous", "admin", "hr", "recruiter", "interviewer", "new_hire"]
@@ -59,6 +60,11 @@ MATRIX = [
     row("/reports/onboarding/999999.pdf", admin=404, hr=404),
     row("/reports/retention.pdf", **HR),
     row("/reports/retention-cohorts.csv", **HR),
+    # A report prepared in the background is its starter's alone (HR here): anyone else, even an admin, gets
+    # 404 like an unknown id, so that ids cannot be probed. Still queued, it has nothing to download yet.
+    row("/reports/jobs/{report_job}", admin=404, hr=200),
+    row("/reports/jobs/{report_job}/download", admin=404, hr=404),
+    row("/reports/jobs/no-such-job", admin=404, hr=404),
     row("/reports/applications/{mine}/dossier", **R),
     row("/reports/applications/{mine}/dossier.pdf", **R),
     row("/reports/applications/999999/dossier", admin=404, hr=404, recruiter=404),
@@ -136,11 +142,13 @@ def world(app):
                         deadline=utcnow() + timedelta(days=7)) for h in (hire, other_hire)]
     db.session.add_all(offers)
     db.session.commit()
+    report_job = background.record("retention", {}, users["hr"].id)  # written down, never run
     ids = {"value": value.id, "job": job.id, "candidate": mine.candidate_id, "mine": mine.id, "other": other.id,
            "my_assignment": my_assignment.id, "other_assignment": other_assignment.id, "task": task.id,
            "enrollment": enrollment.id, "other_enrollment": other_enrollment.id, "offer": offers[0].id,
-           "other_offer": offers[1].id}
-    return {role: u.email for role, u in users.items()}, ids
+           "other_offer": offers[1].id, "report_job": report_job}
+    yield {role: u.email for role, u in users.items()}, ids
+    background.folder().joinpath(f"{report_job}.json").unlink()
 
 
 def test_every_page_answers_every_role_as_the_table_says(client, auth, world):
@@ -167,8 +175,8 @@ def test_every_get_endpoint_is_in_the_table(app):
     adapter = app.url_map.bind("localhost")
     for url, _codes in MATRIX:
         path = url.split("?")[0]
-        for name in ("other_enrollment", "other_assignment", "my_assignment", "other_offer", "enrollment",
-                     "candidate", "value", "offer", "other", "mine", "task", "job"):
+        for name in ("report_job", "other_enrollment", "other_assignment", "my_assignment", "other_offer",
+                     "enrollment", "candidate", "value", "offer", "other", "mine", "task", "job"):
             path = path.replace("{" + name + "}", "1")
         covered.add(adapter.match(path, method="GET")[0])
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods}

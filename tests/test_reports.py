@@ -165,3 +165,26 @@ def test_onboarding_report_per_cohort_and_csv(client, login_as):
     assert "'+Early Bird" in [r[1] for r in rows[1:]]
     assert client.get("/reports/onboarding?cohort=2001-01-01").status_code == 404
     assert client.get("/reports/onboarding?cohort=not-a-date").status_code == 404
+
+
+def test_onboarding_report_page_shows_the_newest_cohorts_and_links_the_older_ones(client, login_as):
+    from datetime import date, timedelta
+
+    from hiring.models import ProgrammeTask, TaskOwner
+    from hiring.onboarding.enrolment import enrol
+
+    login_as(Role.HR)
+    db.session.add(ProgrammeTask(week=1, title="Meet the team", owner=TaskOwner.NEW_HIRE))
+    db.session.flush()
+    starts = [date.today() - timedelta(days=d) for d in (3, 10, 17, 24, 31)]
+    for i, start in enumerate(starts):
+        user = factories.user(Role.NEW_HIRE, name=f"Cohort Person {i}")
+        enrol(db.session, factories.hire(start=start, user_id=user.id), start)
+    db.session.commit()
+    html = client.get("/reports/onboarding").get_data(as_text=True)
+    assert all(f"Cohort Person {i}" in html for i in range(3))  # the three newest in full
+    assert "Cohort Person 3" not in html and "Older cohorts" in html
+    for start in starts[3:]:
+        assert f'href="/reports/onboarding?cohort={start.isoformat()}"' in html
+    older = client.get(f"/reports/onboarding?cohort={starts[4].isoformat()}").get_data(as_text=True)
+    assert "Cohort Person 4" in older and "Older cohorts" not in older

@@ -1,17 +1,19 @@
 """Report pages and their PDF and CSV downloads."""
 from __future__ import annotations
 
-import base64
+from datetime import datetime, timezone
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wsgi import wrap_file
 
-from hiring.analytics.charts import survival_svg
 from hiring.analytics.service import offer_statistics
 from hiring.auth.roles import RECRUITING, roles_required
 from hiring.extensions import db
 from hiring.models import Role, utcnow
 from hiring.onboarding.views import today
+from hiring.reports import background, documents
 from hiring.reports.csvfile import csv_response, pdf_response
 from hiring.reports.dossier import dossier
 from hiring.reports.pdf import render_pdf
@@ -44,23 +46,11 @@ def dossier_pdf(application_id: int):
                         render_pdf("reports/dossier_pdf.html", title, **data))
 
 
-def _svg_data_url(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 @bp.route("/retention.pdf")
 @roles_required(Role.HR, Role.ADMIN)
 def retention_pdf():
     """The offer and retention report as a PDF, with the Kaplan-Meier charts as vector SVG."""
-    stats = offer_statistics(db.session, today(), utcnow())
-    charts = []
-    for curves, title in ((([stats["all_curve"]] if stats["all_curve"] else []), _("Retention of all hires")),
-                          (stats["band_curves"], _("Retention after staying, by values fit at hiring")),
-                          (stats["year_curves"], _("Retention after staying, by year of start"))):
-        if curves:
-            charts.append(_svg_data_url(survival_svg(curves, title, _("Days since start"), _("Still employed"))))
-    return pdf_response("offer-and-retention.pdf",
-                        render_pdf("reports/retention_pdf.html", _("The Offer and retention"), charts=charts, **stats))
+    return pdf_response(documents.FILENAMES["retention"], documents.build("retention", {}))
 
 
 @bp.route("/retention-cohorts.csv")
@@ -78,17 +68,8 @@ def retention_csv():
 
 
 def _job_or_none():
-    from flask import request
-
-    from hiring.models import Job
-
-    job_id = request.args.get("job", type=int)
-    if job_id is None:
-        return None
-    job = db.session.get(Job, job_id)
-    if job is None:
-        abort(404)
-    return job
+    """The job opening of ?job=, None for all jobs; 404 when it does not exist."""
+    return documents.fairness_job(request.args.get("job", type=int))
 
 
 @bp.route("/fairness")
@@ -97,38 +78,31 @@ def fairness():
     """The hiring funnel and adverse impact by voluntarily self-identified group, per job or overall."""
     import sqlalchemy as sa
 
-    from hiring.analytics.service import funnel_and_fairness
+    from hiring import snapshots
     from hiring.models import Job
 
     job = _job_or_none()
     jobs = db.session.execute(sa.select(Job.id, Job.title).order_by(Job.title)).all()
     return render_template("reports/fairness.html", job=job, jobs=jobs,
-                           **funnel_and_fairness(db.session, job.id if job else None))
+                           **snapshots.fairness(job.id if job else None).value)
 
 
 @bp.route("/fairness.pdf")
 @roles_required(Role.HR, Role.ADMIN)
 def fairness_pdf():
     """The funnel and fairness report as a PDF."""
-    from hiring.analytics.service import funnel_and_fairness
-
-    job = _job_or_none()
-    title = _("Hiring funnel and fairness") + (f": {job.title}" if job else "")
-    from hiring.scoring.service import calibration_data
-
-    data = funnel_and_fairness(db.session, job.id if job else None)
-    return pdf_response("funnel-and-fairness.pdf", render_pdf("reports/fairness_pdf.html", title,
-                                                              calibration=calibration_data(db.session), **data))
+    params = documents.params_from("fairness", request.args)
+    return pdf_response(documents.FILENAMES["fairness"], documents.build("fairness", params))
 
 
 @bp.route("/fairness.csv")
 @roles_required(Role.HR, Role.ADMIN)
 def fairness_csv():
     """Adverse impact rows as CSV: step, dimension, group, counts, rate, ratio, p, flag."""
-    from hiring.analytics.service import funnel_and_fairness
+    from hiring import snapshots
 
     job = _job_or_none()
-    data = funnel_and_fairness(db.session, job.id if job else None)
+    data = snapshots.fairness(job.id if job else None).value
     rows = []
     blocks = [("values gate", data["gate"])] + [(f"{s['stage']} -> {s['next']}", s["groups"]) for s in data["steps"]]
     for step, groups in blocks:
@@ -141,42 +115,42 @@ def fairness_csv():
                                                      "impact ratio", "fisher p", "below four-fifths"], rows)
 
 
+ONBOARDING_PAGE_COHORTS = 3
+ONBOARDING_PAGE_GRADUATES = 50
+
+
 def _onboarding_data() -> dict:
     """Cohorts in progress (one, with ?cohort=YYYY-MM-DD) and the last year's graduates."""
-    from datetime import date
-
-    from flask import request
-
-    from hiring.onboarding.queries import cohorts, recent_graduates
-
-    groups = cohorts(db.session, today())
-    chosen = request.args.get("cohort", "")
-    if chosen:
-        try:
-            day = date.fromisoformat(chosen)
-        except ValueError:
-            abort(404)
-        groups = [(started, rows) for started, rows in groups if started == day]
-        if not groups:
-            abort(404)
-    return {"groups": groups, "graduates": [] if chosen else recent_graduates(db.session, today(), days=365),
-            "cohort": chosen}
+    return documents.onboarding_data(request.args.get("cohort", ""))
 
 
 @bp.route("/onboarding")
 @roles_required(Role.HR, Role.ADMIN)
 def onboarding():
-    """The onboarding report: cohorts in progress with progress per week, and who graduated when."""
-    return render_template("reports/onboarding.html", **_onboarding_data())
+    """The onboarding report: cohorts in progress with progress per week, and who graduated when.
+
+    The page shows the newest cohorts in full and links the older ones (each has its own page; the PDF has
+    everyone): everything at once was 770 KB of HTML at a few hundred new hires."""
+    from hiring.onboarding.queries import cohort_list, cohorts, recent_graduates
+
+    if request.args.get("cohort"):
+        return render_template("reports/onboarding.html", older=[], more_graduates=False, **_onboarding_data())
+    listed = cohort_list(db.session, today())
+    newest = [c.started_on for c in listed[:ONBOARDING_PAGE_COHORTS]]
+    graduates = recent_graduates(db.session, today(), days=365, limit=ONBOARDING_PAGE_GRADUATES + 1)
+    return render_template("reports/onboarding.html", cohort="",
+                           groups=cohorts(db.session, today(), started=newest) if newest else [],
+                           older=listed[ONBOARDING_PAGE_COHORTS:],
+                           graduates=graduates[:ONBOARDING_PAGE_GRADUATES],
+                           more_graduates=len(graduates) > ONBOARDING_PAGE_GRADUATES)
 
 
 @bp.route("/onboarding.pdf")
 @roles_required(Role.HR, Role.ADMIN)
 def onboarding_pdf():
     """The onboarding report as a PDF."""
-    data = _onboarding_data()
-    title = _("Onboarding") + (f": {data['cohort']}" if data["cohort"] else "")
-    return pdf_response("onboarding.pdf", render_pdf("reports/onboarding_pdf.html", title, **data))
+    return pdf_response(documents.FILENAMES["onboarding"],
+                        documents.build("onboarding", {"cohort": request.args.get("cohort", "")}))
 
 
 @bp.route("/onboarding.csv")
@@ -202,3 +176,57 @@ def new_hire_pdf(enrollment_id: int):
         abort(404)
     title = _("Onboarding of %(name)s", name=data["hire"].user.name if data["hire"].user else enrollment_id)
     return pdf_response(f"onboarding-{enrollment_id}.pdf", render_pdf("reports/new_hire_pdf.html", title, **data))
+
+
+# The big reports take minutes at a large company: they are prepared in the background (hiring/reports/
+# background.py) and downloaded once from a page that shows their progress. The direct .pdf links above stay
+# for small companies and scripts.
+
+# Where each report's page is, for the way back from a job's page.
+REPORT_PAGES = {"onboarding": lambda p: url_for("reports.onboarding", cohort=p.get("cohort") or None),
+                "fairness": lambda p: url_for("reports.fairness", job=p.get("job")),
+                "retention": lambda p: url_for("analytics.offers")}
+
+
+@bp.route("/jobs", methods=["POST"])
+@roles_required(Role.HR, Role.ADMIN)
+def prepare_pdf():
+    """Start preparing a report's PDF in the background, then show its progress."""
+    kind = request.form.get("report", "")
+    if kind not in documents.FILENAMES:
+        abort(404)
+    job_id = background.start(kind, documents.params_from(kind, request.form), current_user.id)
+    return redirect(url_for("reports.report_job", job_id=job_id))
+
+
+def _own_job_or_404(job_id: str) -> dict:
+    # Someone else's job is 404, like an unknown one, so that ids cannot be probed.
+    job = background.status(job_id, current_user.id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<job_id>")
+@roles_required(Role.HR, Role.ADMIN)
+def report_job(job_id: str):
+    """A report being prepared: its state and progress in words, and the download when it is ready."""
+    job = _own_job_or_404(job_id)
+    return render_template("reports/job.html", job=job, name=documents.title(job["kind"], job["params"]),
+                           report_page=REPORT_PAGES[job["kind"]](job["params"]),
+                           started=datetime.fromtimestamp(job["created"], timezone.utc),
+                           keep_hours=background.KEEP_FOR // 3600)
+
+
+@bp.route("/jobs/<job_id>/download")
+@roles_required(Role.HR, Role.ADMIN)
+def report_job_download(job_id: str):
+    """The prepared PDF, once: it is deleted from the server as it is handed over. Others' jobs are 404."""
+    taken = background.take(job_id, current_user.id)
+    if taken is None:
+        abort(404)
+    filename, handle, size = taken
+    # Streamed from the already unlinked file rather than read into memory: a big report is big.
+    response = pdf_response(filename, wrap_file(request.environ, handle))
+    response.content_length = size
+    return response

@@ -1,0 +1,147 @@
+"""The three big PDF reports (onboarding, funnel and fairness, offer and retention), built by one code path.
+
+The synchronous download routes and the background jobs (hiring/reports/background.py) both call build(),
+so a report prepared in the background is the very document the direct link gives. Each needs a request
+context (url_for, the locale); a job makes a test request context of its own.
+"""
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from flask import abort
+from flask_babel import gettext as _
+
+from hiring.extensions import db
+from hiring.models import utcnow
+from hiring.onboarding.views import today
+from hiring.reports.pdf import render_pdf
+
+# The reports that may run in the background, and the name of the file each downloads as.
+FILENAMES = {"onboarding": "onboarding.pdf", "fairness": "funnel-and-fairness.pdf",
+             "retention": "offer-and-retention.pdf"}
+# Progress steps in order; the status page words them.
+STEPS = ("gathering", "rendering")
+
+
+def _quiet(step: str) -> None:
+    """The default progress callback of a synchronous download: nobody is watching."""
+
+
+def fairness_job(job_id: int | None):
+    """The job opening a fairness report is restricted to, None for all jobs; 404 when it does not exist."""
+    from hiring.models import Job
+
+    if job_id is None:
+        return None
+    job = db.session.get(Job, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+def onboarding_data(chosen: str) -> dict:
+    """Cohorts in progress (one, when `chosen` is a start date YYYY-MM-DD) and the last year's graduates."""
+    from hiring.onboarding.queries import cohorts, recent_graduates
+
+    groups = cohorts(db.session, today())
+    if chosen:
+        day = cohort_day(chosen)
+        groups = [(started, rows) for started, rows in groups if started == day]
+        if not groups:
+            abort(404)
+    return {"groups": groups, "graduates": [] if chosen else recent_graduates(db.session, today(), days=365),
+            "cohort": chosen}
+
+
+def cohort_day(chosen: str) -> date:
+    """A cohort's start date from its ISO text; 404 for anything else (it came from a URL or a form)."""
+    try:
+        return date.fromisoformat(chosen)
+    except ValueError:
+        abort(404)
+
+
+def params_from(kind: str, values: Mapping) -> dict:
+    """The parameters of a report from query or form values, checked: unknown kinds and job openings are 404.
+
+    Only plain ids and dates are kept, so that a job's state file never holds anything personal.
+    """
+    if kind == "fairness":
+        job = fairness_job(_int_or_none(values.get("job")))
+        return {"job": job.id if job else None}
+    if kind == "onboarding":
+        chosen = (values.get("cohort") or "").strip()
+        if chosen:
+            chosen = cohort_day(chosen).isoformat()
+        return {"cohort": chosen}
+    if kind == "retention":
+        return {}
+    abort(404)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None  # as the page's ?job=abc: the report of all jobs
+
+
+def title(kind: str, params: Mapping) -> str:
+    """The report's title in the current locale, as the PDF and the job's status page show it."""
+    if kind == "onboarding":
+        return _("Onboarding") + (f": {params['cohort']}" if params.get("cohort") else "")
+    if kind == "fairness":
+        from hiring.models import Job
+
+        # Tolerant: a job's status page still has a name after its job opening was removed.
+        job = db.session.get(Job, params["job"]) if params.get("job") else None
+        return _("Hiring funnel and fairness") + (f": {job.title}" if job else "")
+    return _("The Offer and retention")
+
+
+def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) -> bytes:
+    """Render one of the reports to PDF bytes; `progress` hears "gathering" and then "rendering"."""
+    progress("gathering")
+    if kind == "onboarding":
+        data = onboarding_data(params.get("cohort", ""))
+        template = "reports/onboarding_pdf.html"
+    elif kind == "fairness":
+        data = _fairness_data(params.get("job"))
+        template = "reports/fairness_pdf.html"
+    elif kind == "retention":
+        data = _retention_data()
+        template = "reports/retention_pdf.html"
+    else:
+        raise ValueError(f"no such report: {kind!r}")
+    report_title = title(kind, params)
+    progress("rendering")
+    return render_pdf(template, report_title, **data)
+
+
+def _fairness_data(job_id: int | None) -> dict:
+    from hiring import snapshots
+
+    job = fairness_job(job_id)
+    return {"calibration": snapshots.calibration().value, **snapshots.fairness(job.id if job else None).value}
+
+
+def _svg_data_url(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _retention_data() -> dict:
+    """Offer figures and the Kaplan-Meier charts, embedded as vector SVG data: URLs (the fetcher loads nothing)."""
+    from hiring.analytics.charts import survival_svg
+    from hiring.analytics.service import offer_statistics
+
+    stats = offer_statistics(db.session, today(), utcnow())
+    charts = []
+    for curves, chart_title in ((([stats["all_curve"]] if stats["all_curve"] else []), _("Retention of all hires")),
+                                (stats["band_curves"], _("Retention after staying, by values fit at hiring")),
+                                (stats["year_curves"], _("Retention after staying, by year of start"))):
+        if curves:
+            charts.append(_svg_data_url(survival_svg(curves, chart_title, _("Days since start"),
+                                                     _("Still employed"))))
+    return {"charts": charts, **stats}
