@@ -17,17 +17,28 @@ def durations(starts: Sequence[date], ends: Sequence[date | None], today: date) 
     Someone still employed, or whose end date lies in the future, is censored at today; a hire who has not
     started yet is left out (they have no time at risk); a same-day start and end is a departure at day 0.
     """
-    days, observed = [], []
-    for start, end in zip(starts, ends):
-        if start > today:
-            continue
-        if end is not None and end <= today:
-            days.append((end - start).days)
-            observed.append(True)
-        else:
-            days.append((today - start).days)
-            observed.append(False)
-    return np.asarray(days, dtype=float), np.asarray(observed, dtype=bool)
+    # As arrays of day numbers: the same whole-day differences as date subtraction, without a loop per hire.
+    start, _ = _day_numbers(starts)
+    end, has_end = _day_numbers(ends)
+    now = today.toordinal() - EPOCH
+    begun = start <= now
+    ended = has_end & (end <= now)
+    days = np.where(ended, end - start, now - start)
+    return days[begun].astype(float), ended[begun]
+
+
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _day_numbers(days) -> tuple[np.ndarray, np.ndarray]:
+    """Days since 1970 of dates (a sequence of dates and Nones, or a datetime64 array with NaT), and which
+    are known. Through toordinal for Python dates: NumPy's own conversion of date objects is ten times slower."""
+    if isinstance(days, np.ndarray) and days.dtype.kind == "M":
+        days = days.astype("datetime64[D]")
+        return days.astype(np.int64), ~np.isnat(days)
+    known = np.fromiter((d is not None for d in days), dtype=bool, count=len(days))
+    return np.fromiter((d.toordinal() - EPOCH if d is not None else 0 for d in days), dtype=np.int64,
+                       count=len(days)), known
 
 
 @dataclass

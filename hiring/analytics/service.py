@@ -21,7 +21,7 @@ BANDS = ((None, 60.0, "under 60"), (60.0, 75.0, "60 to 75"), (75.0, 90.0, "75 to
 NOT_SCORED = "not scored"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HireRow:
     """One hire, as the statistics need it."""
 
@@ -54,20 +54,35 @@ def quarter(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def _driver_columns(session: Session, stmt) -> list[tuple]:
+    """The result's columns (a tuple of values each) as the driver returns them, without SQLAlchemy's Row
+    objects and type conversions: for columns that NumPy reads directly (numbers, dates and times, which
+    SQLite gives as ISO text and PostgreSQL as date and datetime objects) or plain text."""
+    if session.autoflush:
+        session.flush()  # what session.execute would have done before reading
+    result = session.connection().execute(stmt)
+    try:
+        width = len(result.keys())
+        return list(zip(*result.cursor.fetchall())) or [()] * width
+    finally:
+        result.close()
+
+
+def _expired(now: datetime):
+    """An offer whose deadline passed without a decision: it counts as staying."""
+    return sa.and_(QuitOffer.id.is_not(None), QuitOffer.decision.is_(None), QuitOffer.deadline < now)
+
+
 def load_hires(session: Session, now: datetime) -> list[HireRow]:
     """Every hire with their values fit at hiring and their offer; one query."""
     rows = session.execute(
-        sa.select(Hire.start_date, Hire.end_date, Hire.end_reason, Application.values_fit, QuitOffer.id,
-                  QuitOffer.decision, QuitOffer.deadline, QuitOffer.paid_minor, QuitOffer.currency)
+        sa.select(Hire.start_date, Hire.end_date, Hire.end_reason, Application.values_fit,
+                  QuitOffer.id.is_not(None), QuitOffer.decision, _expired(now), QuitOffer.paid_minor,
+                  QuitOffer.currency)
         .join(Application, Hire.application_id == Application.id)
-        .outerjoin(QuitOffer, QuitOffer.hire_id == Hire.id)
-    )
-    hires = []
-    for start, end, reason, fit, offer_id, decision, deadline, paid, currency in rows:
-        if offer_id is not None and decision is None and deadline < now:
-            decision = OfferDecision.EXPIRED  # a deadline passed without a decision counts as staying
-        hires.append(HireRow(start, end, reason, fit, offer_id is not None, decision, paid, currency))
-    return hires
+        .outerjoin(QuitOffer, QuitOffer.hire_id == Hire.id))
+    return [HireRow(start, end, reason, fit, offered, OfferDecision.EXPIRED if expired else decision, paid, currency)
+            for start, end, reason, fit, offered, decision, expired, paid, currency in rows]
 
 
 @dataclass
@@ -102,18 +117,33 @@ def _curve(members: list[HireRow], today: date, label: str) -> Curve | None:
     return kaplan_meier(days, observed, label)
 
 
+BAND_ORDER = [label for _l, _h, label in BANDS] + [NOT_SCORED]
+
+
+def _stayers(hires: list[HireRow]) -> list[HireRow]:
+    """Hires who were offered the money, decided, and stayed (an expired offer counts as staying)."""
+    return [h for h in hires if h.offered and h.decision is not None and h.decision is not OfferDecision.TAKEN]
+
+
+def _band_curves(stayers: list[HireRow], today: date) -> list[Curve]:
+    by_band: dict[str, list[HireRow]] = defaultdict(list)
+    for h in stayers:
+        by_band[h.band].append(h)
+    return [c for b in BAND_ORDER if (c := _curve(by_band.get(b, []), today, b)) is not None]
+
+
+def _year_curves(stayers: list[HireRow], today: date) -> list[Curve]:
+    by_year: dict[str, list[HireRow]] = defaultdict(list)
+    for h in stayers:
+        by_year[str(h.start.year)].append(h)
+    return [c for y in sorted(by_year) if (c := _curve(by_year[y], today, y)) is not None]
+
+
 def offer_statistics(session: Session, today: date, now: datetime) -> dict:
     """Everything the offer and retention page shows."""
     hires = load_hires(session, now)
     decided = [h for h in hires if h.offered and h.decision is not None]
-    stayers = [h for h in decided if h.decision is not OfferDecision.TAKEN]
-    by_band: dict[str, list[HireRow]] = defaultdict(list)
-    for h in stayers:
-        by_band[h.band].append(h)
-    by_year: dict[str, list[HireRow]] = defaultdict(list)
-    for h in stayers:
-        by_year[str(h.start.year)].append(h)
-    band_order = [label for _l, _h, label in BANDS] + [NOT_SCORED]
+    stayers = _stayers(hires)
     leavers = Counter(h.end_reason for h in hires if h.end is not None and h.end <= today)
     first_year = Counter(h.end_reason for h in hires if h.end is not None and h.end <= today
                          and (h.end - h.start).days < 365)
@@ -123,78 +153,134 @@ def offer_statistics(session: Session, today: date, now: datetime) -> dict:
         "waiting": sum(h.offered and h.decision is None for h in hires),
         "expired": sum(h.decision is OfferDecision.EXPIRED for h in hires),
         "by_cohort": _offer_rows(hires, lambda h: quarter(h.start)),
-        "by_band": sorted(_offer_rows(hires, lambda h: h.band), key=lambda r: band_order.index(r.label)),
+        "by_band": sorted(_offer_rows(hires, lambda h: h.band), key=lambda r: BAND_ORDER.index(r.label)),
         "all_curve": _curve(hires, today, "all hires"),
-        "band_curves": [c for b in band_order if (c := _curve(by_band.get(b, []), today, b)) is not None],
-        "year_curves": [c for y in sorted(by_year) if (c := _curve(by_year[y], today, y)) is not None],
+        "band_curves": _band_curves(stayers, today),
+        "year_curves": _year_curves(stayers, today),
         "leavers": {reason: leavers.get(reason, 0) for reason in EndReason},
         "first_year_leavers": {reason: first_year.get(reason, 0) for reason in EndReason},
     }
 
 
 def curves_for_chart(session: Session, today: date, now: datetime, which: str) -> list[Curve]:
-    """The curves of one chart: 'all', 'band' or 'cohort'."""
-    stats = offer_statistics(session, today, now)
-    if which == "all":
-        return [stats["all_curve"]] if stats["all_curve"] else []
-    return stats["band_curves"] if which == "band" else stats["year_curves"]
+    """The curves of one chart: 'all', 'band' or 'cohort', the same as offer_statistics gives, from only the
+    dates (and values fit) of the hires each chart counts, as arrays: no row object per hire."""
+    import numpy as np
 
+    stmt = (sa.select(Hire.start_date, Hire.end_date, Application.values_fit)
+            .join(Application, Hire.application_id == Application.id))
+    if which != "all":  # the stayers: offered, decided (an expired deadline counts as staying), not taken
+        stmt = stmt.join(QuitOffer, QuitOffer.hire_id == Hire.id).where(sa.or_(
+            sa.and_(QuitOffer.decision.is_not(None), QuitOffer.decision != OfferDecision.TAKEN), _expired(now)))
+    starts, ends, fits = _driver_columns(session, stmt)
+    start = np.array(starts, dtype="datetime64[D]")
+    end = np.array(ends, dtype="datetime64[D]")  # NULL: NaT
+
+    def curve(members, label: str) -> Curve | None:
+        days, observed = durations(start[members], end[members], today)
+        return kaplan_meier(days, observed, label)
+
+    if which == "all":
+        all_hires = curve(slice(None), "all hires")
+        return [all_hires] if all_hires else []
+    if which == "band":
+        fit = np.array(fits, dtype=float)  # NULL: NaN, not scored
+        in_band = {label: ~np.isnan(fit) & (low is None or fit >= low) & (high is None or fit < high)
+                   for low, high, label in BANDS}
+        in_band[NOT_SCORED] = np.isnan(fit)
+        return [c for b in BAND_ORDER if (c := curve(in_band[b], b)) is not None]
+    year = start.astype("datetime64[Y]").astype(np.int64) + 1970
+    return [c for y in sorted({str(y) for y in year.tolist()}) if (c := curve(year == int(y), y)) is not None]
 
 
 FUNNEL = ("applied", "screening", "interviewing", "decision", "hired")
 DIMENSIONS = ("gender", "age_band")
 
 
+def _label_codes(labels: list) -> tuple[list, "np.ndarray"]:
+    """The distinct (truthy) labels, and each row's index among them, -1 for none: a group given as an empty
+    string or not at all is not a group."""
+    import numpy as np
+
+    distinct = sorted({label for label in labels if label})
+    index = {label: i for i, label in enumerate(distinct)}
+    return distinct, np.fromiter((index.get(label, -1) if label else -1 for label in labels), dtype=np.int64,
+                                 count=len(labels))
+
+
+def _group_counts(labels: list, codes, considered, selected) -> dict[str, tuple[int, int]]:
+    """{group: (selected, considered)} over the rows in `considered`, for groups with someone in it."""
+    import numpy as np
+
+    mine = considered & (codes >= 0)
+    n = np.bincount(codes[mine], minlength=len(labels))
+    k = np.bincount(codes[mine & selected], minlength=len(labels))
+    return {label: (int(k[i]), int(n[i])) for i, label in enumerate(labels) if n[i]}
+
+
 def funnel_and_fairness(session: Session, job_id: int | None = None) -> dict:
     """Applications reaching each stage, pass-through rates, median days in each stage, and adverse impact
-    per step and at the values gate, by voluntarily self-identified group (aggregates only); 2 queries."""
+    per step and at the values gate, by voluntarily self-identified group (aggregates only); 1 query.
+
+    The database does the grouping: one row per application with when it first entered each stage of the
+    funnel (MIN per stage, pivoted), its outcome as small integers and its self-identification. The counting
+    is then array arithmetic rather than Python sets per stage.
+    """
     from statistics import median
 
-    from hiring.analytics.fairness import adverse_impact
-    from hiring.models import GateResult, SelfIdentification, StageChange
+    import numpy as np
 
-    apps_stmt = (sa.select(Application.id, Application.stage, Application.gate_result, SelfIdentification.gender,
-                           SelfIdentification.age_band, SelfIdentification.declined)
-                 .outerjoin(SelfIdentification, SelfIdentification.candidate_id == Application.candidate_id))
-    changes_stmt = sa.select(StageChange.application_id, StageChange.to_stage, StageChange.changed_at)
+    from hiring.analytics.fairness import adverse_impact
+    from hiring.models import GateResult, SelfIdentification, Stage, StageChange
+
+    entered = (sa.select(StageChange.application_id,
+                         *[sa.func.min(sa.case((StageChange.to_stage == Stage(stage), StageChange.changed_at)))
+                           .label(stage) for stage in FUNNEL])
+               .where(StageChange.to_stage.in_([Stage(stage) for stage in FUNNEL])))
+    apps_stmt = sa.select(
+        Application.id,
+        sa.case((Application.stage.in_([Stage.REJECTED, Stage.WITHDRAWN]), 1), else_=0),
+        sa.case((Application.gate_result == GateResult.PASSES, 1), (Application.gate_result == GateResult.FAILS, 2),
+                else_=0),
+        SelfIdentification.gender, SelfIdentification.age_band,
+        sa.case((SelfIdentification.declined, 1), else_=0))
     if job_id is not None:
         apps_stmt = apps_stmt.where(Application.job_id == job_id)
-        changes_stmt = changes_stmt.join(Application, StageChange.application_id == Application.id).where(
+        entered = entered.join(Application, StageChange.application_id == Application.id).where(
             Application.job_id == job_id)
-    apps = {row.id: row for row in session.execute(apps_stmt)}
-    entered: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for application_id, to_stage, at in session.execute(changes_stmt.order_by(StageChange.changed_at)):
-        if application_id in apps:
-            entered[application_id].setdefault(to_stage.value, at)
-    reached = {stage: {a for a in apps if stage in entered[a]} for stage in FUNNEL}
-    closed = {a for a, row in apps.items() if row.stage.value in ("rejected", "withdrawn")}
+    entered = entered.group_by(StageChange.application_id).subquery()
+    apps_stmt = (apps_stmt.add_columns(*[entered.c[stage] for stage in FUNNEL])
+                 .outerjoin(SelfIdentification, SelfIdentification.candidate_id == Application.candidate_id)
+                 .outerjoin(entered, entered.c.application_id == Application.id))
+    # Read from the driver's cursor: the times come as the driver gives them (text from SQLite, naive UTC
+    # datetimes from PostgreSQL), which NumPy reads either way, without a Python datetime per value.
+    columns = _driver_columns(session, apps_stmt)
+    closed = np.array(columns[1], dtype=bool)
+    gate_code = np.array(columns[2], dtype=np.int64)
+    declined = np.array(columns[5], dtype=bool)
+    times = np.array(columns[6:], dtype="datetime64[us]").reshape(len(FUNNEL), -1)
+    reached = ~np.isnat(times)
+    dimensions = {dimension: _label_codes(columns[3 + d]) for d, dimension in enumerate(DIMENSIONS)}
+    n_apps = len(columns[0])
+    del columns
+    one_day = np.timedelta64(1, "D")
     steps = []
-    for stage, following in zip(FUNNEL, FUNNEL[1:]):
-        days = [(entered[a][following] - entered[a][stage]).days for a in reached[following] if stage in entered[a]]
-        decided = {a for a in reached[stage] if a in reached[following] or a in closed}
-        groups = {}
-        for dimension in DIMENSIONS:
-            counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for a in decided:
-                label = getattr(apps[a], dimension)
-                if label:
-                    counts[label][1] += 1
-                    counts[label][0] += a in reached[following]
-            groups[dimension] = adverse_impact({g: (s, n) for g, (s, n) in counts.items()})
-        steps.append({"stage": stage, "next": following, "reached": len(reached[stage]),
-                      "moved_on": len(reached[following]), "decided": len(decided),
-                      "pass_through": wilson(len(reached[following] & decided), len(decided)),
+    for s, (stage, following) in enumerate(zip(FUNNEL, FUNNEL[1:])):
+        both = reached[s] & reached[s + 1]
+        # Floor division, as timedelta.days: whole days, rounded down.
+        days = ((times[s + 1][both] - times[s][both]) // one_day).tolist()
+        decided = reached[s] & (reached[s + 1] | closed)
+        groups = {dimension: adverse_impact(_group_counts(labels, codes, decided, reached[s + 1]))
+                  for dimension, (labels, codes) in dimensions.items()}
+        steps.append({"stage": stage, "next": following, "reached": int(reached[s].sum()),
+                      "moved_on": int(reached[s + 1].sum()), "decided": int(decided.sum()),
+                      "pass_through": wilson(int((reached[s + 1] & decided).sum()), int(decided.sum())),
                       "median_days": median(days) if days else None, "groups": groups})
-    gate = {}
-    scored = [row for row in apps.values() if row.gate_result in (GateResult.PASSES, GateResult.FAILS)]
-    for dimension in DIMENSIONS:
-        counts = defaultdict(lambda: [0, 0])
-        for row in scored:
-            label = getattr(row, dimension)
-            if label:
-                counts[label][1] += 1
-                counts[label][0] += row.gate_result is GateResult.PASSES
-        gate[dimension] = adverse_impact({g: (s, n) for g, (s, n) in counts.items()})
-    return {"applications": len(apps), "steps": steps, "gate": gate, "scored": len(scored),
-            "self_identified": sum(1 for r in apps.values() if r.gender or r.age_band),
-            "declined": sum(1 for r in apps.values() if r.declined)}
+    scored = gate_code > 0
+    gate = {dimension: adverse_impact(_group_counts(labels, codes, scored, gate_code == 1))
+            for dimension, (labels, codes) in dimensions.items()}
+    identified = np.zeros(n_apps, dtype=bool)
+    for _labels, codes in dimensions.values():
+        identified |= codes >= 0
+    return {"applications": n_apps, "steps": steps, "gate": gate, "scored": int(scored.sum()),
+            "self_identified": int(identified.sum()), "declined": int(declined.sum())}

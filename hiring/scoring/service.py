@@ -2,6 +2,8 @@
 fit.py and gate.py, and stores the results on the application (flushed, in the caller's transaction)."""
 from __future__ import annotations
 
+import dataclasses
+
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -73,6 +75,9 @@ def score_application(session: Session, application_id: int) -> Application:
     return application
 
 
+RECOMPUTE_BLOCK = 5000  # applications per block of recompute_all's matrices
+
+
 def recompute_all(session: Session) -> int:
     """Rebuild every interviewed application's stored scores from the ratings, as array operations
     (scoring/bulk.py) in a fixed number of queries, then one bulk update; returns how many were scored."""
@@ -80,104 +85,175 @@ def recompute_all(session: Session) -> int:
 
     from hiring.scoring import bulk
 
-    apps = session.execute(
-        sa.select(Application.id, Application.job_id, Job.requirements_threshold, Job.values_threshold)
-        .join(Job, Application.job_id == Job.id)
-        .where(Application.id.in_(sa.select(InterviewAssignment.application_id)))
-        .order_by(Application.id)).all()
-    if not apps:
+    apps = int_rows(session, sa.select(Application.id, Application.job_id, Job.requirements_threshold,
+                                       Job.values_threshold)
+                    .join(Job, Application.job_id == Job.id)
+                    .where(Application.id.in_(sa.select(InterviewAssignment.application_id)))
+                    .order_by(Application.id))
+    if not len(apps):
         return 0
-    app_index = {row.id: i for i, row in enumerate(apps)}
-    jobs = sorted({row.job_id for row in apps})
-    job_index = {job_id: i for i, job_id in enumerate(jobs)}
+    app_ids, app_jobs = apps[:, 0], apps[:, 1]
+    jobs = np.unique(app_jobs)
     requirements = session.execute(sa.select(Requirement.id, Requirement.job_id, Requirement.weight,
                                              Requirement.must_have, Requirement.name)
-                                   .where(Requirement.job_id.in_(jobs))).all()
+                                   .where(Requirement.job_id.in_(jobs.tolist()))).all()
     values = session.execute(sa.select(CoreValue.id, CoreValue.name, CoreValue.retired_at)).all()
-    columns = {("r", r.id): i for i, r in enumerate(requirements)}
-    columns.update({("v", v.id): len(requirements) + i for i, v in enumerate(values)})
+    job_index = {job_id: i for i, job_id in enumerate(jobs.tolist())}
     items = bulk.Items(
         names=[r.name for r in requirements] + [v.name for v in values],
         job=np.array([job_index[r.job_id] for r in requirements] + [-1] * len(values), dtype=np.int64),
         weight=np.array([r.weight for r in requirements] + [0] * len(values), dtype=float),
         must_have=np.array([r.must_have for r in requirements] + [False] * len(values), dtype=bool),
         active_value=np.array([False] * len(requirements) + [v.retired_at is None for v in values], dtype=bool))
-    submitted = ((InterviewAssignment.application_id, Rating.requirement_id, Rating.core_value_id, Rating.score))
-    ratings = session.execute(
-        sa.select(*submitted).join(Scorecard, Rating.scorecard_id == Scorecard.id)
-        .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None))).all()
-    keyed = [(app_index[a], columns.get(("r", r) if r is not None else ("v", v)), s) for a, r, v, s in ratings]
-    keyed = [k for k in keyed if k[1] is not None]  # a requirement since moved to another job is ignored
-    arr = np.array(keyed, dtype=float).reshape(-1, 3)
-    means = bulk.item_means(arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), arr[:, 2], len(apps),
-                            len(items.names))
-    app_job = np.array([job_index[row.job_id] for row in apps], dtype=np.int64)
-    req_fit, val_fit, counted = bulk.fits(means, app_job, items)
-    cards = session.execute(
-        sa.select(InterviewAssignment.application_id, Scorecard.status, Scorecard.culture_veto, Scorecard.veto_reason)
+    # An item as one integer (requirement id * 2, core value id * 2 + 1) and each rating as one integer,
+    # (application * span + item) * 8 + score: one Python int per rating to read rather than a tuple.
+    span = 2 * (max([r.id for r in requirements] + [v.id for v in values], default=0) + 1)
+    column = np.full(span, -1, dtype=np.int64)  # an item code's column; -1: a requirement of no job here
+    column[[2 * r.id for r in requirements]] = np.arange(len(requirements))
+    column[[2 * v.id + 1 for v in values]] = len(requirements) + np.arange(len(values))
+    item = sa.func.coalesce(Rating.requirement_id * 2, Rating.core_value_id * 2 + 1)
+    packed = int_rows(session, sa.select((sa.cast(InterviewAssignment.application_id, sa.BigInteger) * span + item)
+                                         * 8 + Rating.score)
+                      .join(Scorecard, Rating.scorecard_id == Scorecard.id)
+                      .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
+                      .where(Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None)))[:, 0]
+    scores = (packed % 8).astype(float)
+    packed //= 8
+    columns = column[packed % span]
+    rating_app = np.searchsorted(app_ids, packed // span)
+    del packed
+    known = columns >= 0  # a requirement since moved to another job is ignored
+    rating_app, columns, scores = rating_app[known], columns[known], scores[known]
+    # Applications in blocks: the matrices are applications x every item of every job, mostly empty, and
+    # whole they came to hundreds of MB; each row is computed on its own, so blocks give the same figures.
+    by_app = np.argsort(rating_app, kind="stable")
+    rating_app, columns, scores = rating_app[by_app], columns[by_app], scores[by_app]
+    del by_app, known
+    app_job = np.searchsorted(jobs, app_jobs)
+    # Scorecards counted per application in SQL; only the vetoes' reasons come back as rows.
+    cards = int_rows(session, sa.select(
+        InterviewAssignment.application_id,
+        sa.func.count(InterviewAssignment.id),
+        sa.func.sum(sa.case((Scorecard.status == ScorecardStatus.SUBMITTED, 1), else_=0)))
         .outerjoin(Scorecard, Scorecard.assignment_id == InterviewAssignment.id)
-        .order_by(Scorecard.submitted_at, Scorecard.id)).all()
-    pending = np.zeros(len(apps), dtype=np.int64)
-    has_submitted = np.zeros(len(apps), dtype=bool)
-    vetoes: list[list[str]] = [[] for _ in apps]
-    for application_id, status, veto, reason in cards:
-        i = app_index[application_id]
-        if status is ScorecardStatus.SUBMITTED:
-            has_submitted[i] = True
-            if veto:
-                vetoes[i].append(reason)
-        else:
-            pending[i] += 1
-    outcomes = bulk.gate(means, req_fit, val_fit, counted, app_job, items,
-                         np.array([row.requirements_threshold for row in apps]),
-                         np.array([row.values_threshold for row in apps]), pending, vetoes, floor=_floor())
+        .group_by(InterviewAssignment.application_id))
+    at = np.searchsorted(app_ids, cards[:, 0])
+    pending = np.zeros(len(app_ids), dtype=np.int64)
+    pending[at] = cards[:, 1] - cards[:, 2]
+    has_submitted = np.zeros(len(app_ids), dtype=bool)
+    has_submitted[at] = cards[:, 2] > 0
+    vetoes: list[list[str]] = [[] for _ in range(len(app_ids))]
+    for application_id, reason in session.execute(
+            sa.select(InterviewAssignment.application_id, Scorecard.veto_reason)
+            .join(Scorecard, Scorecard.assignment_id == InterviewAssignment.id)
+            .where(Scorecard.status == ScorecardStatus.SUBMITTED, Scorecard.culture_veto)
+            .order_by(Scorecard.submitted_at, Scorecard.id)):
+        vetoes[int(np.searchsorted(app_ids, application_id))].append(reason)
+    req_fit, val_fit = np.empty(len(app_ids)), np.empty(len(app_ids))
+    outcomes = []
+    for lo in range(0, len(app_ids), RECOMPUTE_BLOCK):
+        hi = min(lo + RECOMPUTE_BLOCK, len(app_ids))
+        first, last = np.searchsorted(rating_app, [lo, hi])
+        means = bulk.item_means(rating_app[first:last] - lo, columns[first:last], scores[first:last], hi - lo,
+                                len(items.names))
+        req_fit[lo:hi], val_fit[lo:hi], counted = bulk.fits(means, app_job[lo:hi], items)
+        outcomes += bulk.gate(means, req_fit[lo:hi], val_fit[lo:hi], counted, app_job[lo:hi], items,
+                              apps[lo:hi, 2], apps[lo:hi, 3], pending[lo:hi], vetoes[lo:hi], floor=_floor())
     now = utcnow()
     updates = []
-    for i, row in enumerate(apps):
-        if not has_submitted[i]:
-            updates.append({"id": row.id, "requirements_fit": None, "values_fit": None, "gate_result": None,
-                            "gate_reasons": None, "scored_at": None})
+    for i, (application_id, scored, req, val) in enumerate(zip(app_ids.tolist(), has_submitted.tolist(),
+                                                               req_fit.tolist(), val_fit.tolist())):
+        if not scored:
+            updates.append({"b_id": application_id, "requirements_fit": None, "values_fit": None,
+                            "gate_result": None, "gate_reasons": None, "scored_at": None})
             continue
         result, reasons = outcomes[i]
-        updates.append({"id": row.id, "gate_result": GateResult(result), "gate_reasons": reasons, "scored_at": now,
-                        "requirements_fit": None if np.isnan(req_fit[i]) else float(req_fit[i]),
-                        "values_fit": None if np.isnan(val_fit[i]) else float(val_fit[i])})
-    session.execute(sa.update(Application), updates)
-    return len(apps)
+        updates.append({"b_id": application_id, "gate_result": GateResult(result), "gate_reasons": reasons,
+                        "scored_at": now, "requirements_fit": None if np.isnan(req) else req,
+                        "values_fit": None if np.isnan(val) else val})
+    # A Core UPDATE run as one executemany by the driver: the ORM's bulk update by primary key spent most of
+    # its time on per-row bookkeeping. Objects already loaded in the session are expired instead, so that
+    # they read the new figures.
+    table = Application.__table__
+    session.execute(table.update().where(table.c.id == sa.bindparam("b_id")).values(
+        {name: sa.bindparam(name) for name in ("requirements_fit", "values_fit", "gate_result", "gate_reasons",
+                                               "scored_at")}), updates)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Application):
+            session.expire(obj, ["requirements_fit", "values_fit", "gate_result", "gate_reasons", "scored_at"])
+    return len(app_ids)
+
+
+def int_rows(session: Session, stmt, chunk: int = 65536):
+    """The rows of a select of integer columns (no NULLs) as one int64 array, rows x columns.
+
+    Read in chunks straight from the driver's cursor into NumPy: at millions of rows, making SQLAlchemy Row
+    objects (or a Python tuple per row held in a list) costs several times the query itself, and the memory
+    of a list of tuples is many times that of the array. SQLAlchemy still compiles the statement and binds its
+    parameters, so the SQL is the same on SQLite and PostgreSQL.
+    """
+    import itertools
+
+    import numpy as np
+
+    if session.autoflush:
+        session.flush()  # what session.execute would have done before reading
+    result = session.connection().execute(stmt)
+    width = len(result.keys())
+    parts = []
+    try:
+        while rows := result.cursor.fetchmany(chunk):
+            parts.append(np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width))
+    finally:
+        result.close()
+    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)).reshape(-1, width)
 
 
 def calibration_data(session: Session) -> dict:
-    """Submitted ratings as arrays, with interviewer names and item names, for the calibration page; 4 queries."""
+    """Submitted ratings as arrays, with interviewer names and item names, for the calibration page; 5 queries."""
     import numpy as np
 
     from hiring.scoring.calibration import calibrate, reliability
 
-    rows = session.execute(
-        sa.select(InterviewAssignment.interviewer_id, InterviewAssignment.application_id, Rating.requirement_id,
-                  Rating.core_value_id, Rating.score, Rating.no_evidence)
-        .join(Scorecard, Rating.scorecard_id == Scorecard.id)
-        .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED)
-    ).all()
-    cards = dict(session.execute(
-        sa.select(InterviewAssignment.interviewer_id, sa.func.count(Scorecard.id))
-        .join(Scorecard, Scorecard.assignment_id == InterviewAssignment.id)
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED).group_by(InterviewAssignment.interviewer_id)).all())
-    raters = np.array([r[0] for r in rows], dtype=np.int64)
-    applications = np.array([r[1] for r in rows], dtype=np.int64)
-    items = np.array([f"r{r[2]}" if r[2] is not None else f"v{r[3]}" for r in rows], dtype=object)
-    scores = np.array([r[4] if r[4] is not None else 0 for r in rows], dtype=np.int64)
-    no_evidence = np.array([bool(r[5]) or r[4] is None for r in rows], dtype=bool)
-    units = np.array([f"{a}:{i}" for a, i in zip(applications, items)], dtype=object)
-    people = calibrate(cards, raters, units, scores, no_evidence)
+    requirements = session.execute(
+        sa.select(Requirement.id, Requirement.name, Job.title).join(Job, Requirement.job_id == Job.id)).all()
+    values = session.execute(sa.select(CoreValue.id, CoreValue.name)).all()
+    item_names = {f"r{i}": f"{t}: {n}" for i, n, t in requirements}
+    item_names.update({f"v{i}": n for i, n in values})
+    # An item as one integer: requirement id * 2, or core value id * 2 + 1; `span` is above every such code.
+    span = 2 * (max([i for i, *_ in requirements] + [i for i, _ in values], default=0) + 1)
+    submitted = Scorecard.status == ScorecardStatus.SUBMITTED
+    cards = int_rows(session, sa.select(Scorecard.id, InterviewAssignment.interviewer_id,
+                                        InterviewAssignment.application_id)
+                     .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
+                     .where(submitted).order_by(Scorecard.id))
+    ids, per_card = np.unique(cards[:, 1], return_counts=True)
+    card_counts = dict(zip(ids.tolist(), per_card.tolist()))
+    # Each submitted rating as a single integer, (scorecard * span + item) * 8 + score with 0 for no evidence:
+    # one Python int per row to read instead of a tuple of them. In the order of scorecard and rating, so
+    # that the figures (float sums depend on order) do not change with the database's choice of plan.
+    item = sa.func.coalesce(Rating.requirement_id * 2, Rating.core_value_id * 2 + 1)
+    score = sa.case((Rating.no_evidence, 0), else_=sa.func.coalesce(Rating.score, 0))
+    packed = int_rows(session, sa.select((sa.cast(Rating.scorecard_id, sa.BigInteger) * span + item) * 8 + score)
+                      .join(Scorecard, Rating.scorecard_id == Scorecard.id)
+                      .where(submitted).order_by(Scorecard.id, Rating.id))[:, 0]
+    # Small integer types where the values allow: at two million ratings every byte per rating is 2 MB.
+    scores = (packed % 8).astype(np.int8)
+    packed //= 8
+    items = (packed % span).astype(np.int32)
+    card = np.searchsorted(cards[:, 0], packed // span)
+    del packed
+    raters, applications = cards[:, 1].astype(np.int32)[card], cards[:, 2].astype(np.int32)[card]
+    del card, cards
+    no_evidence = scores == 0
+    people = calibrate(card_counts, raters, applications.astype(np.int64) * span + items, scores, no_evidence)
     rated = ~no_evidence
-    items_alpha = reliability(items[rated], applications[rated], raters[rated], scores[rated])
+    by_code = reliability(items[rated], applications[rated], raters[rated], scores[rated])
+    # Back to the keys the templates know ("r12", "v3"), in their order as text, as before.
+    items_alpha = sorted((dataclasses.replace(r, item=f"{'rv'[r.item % 2]}{r.item // 2}") for r in by_code),
+                         key=lambda r: r.item)
     names = dict(session.execute(
         sa.select(User.id, User.name).where(User.id.in_([p.interviewer_id for p in people]))).all())
-    item_names = {f"r{i}": f"{t}: {n}" for i, n, t in session.execute(
-        sa.select(Requirement.id, Requirement.name, Job.title).join(Job, Requirement.job_id == Job.id)).all()}
-    item_names.update({f"v{i}": n for i, n in session.execute(sa.select(CoreValue.id, CoreValue.name)).all()})
     return {"people": people, "names": names, "items": items_alpha, "item_names": item_names}
 
 
