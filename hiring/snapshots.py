@@ -32,8 +32,10 @@ from hiring.models import (
     Application,
     CoreValue,
     DataVersion,
+    Hire,
     InterviewAssignment,
     Job,
+    QuitOffer,
     Rating,
     Requirement,
     Scorecard,
@@ -52,8 +54,9 @@ MODEL_TOPICS: dict[type, str] = {
     InterviewAssignment: "scorecards", Scorecard: "scorecards", Rating: "scorecards",
     Application: "applications", StageChange: "applications", SelfIdentification: "applications",
     Job: "catalogue", Requirement: "catalogue", CoreValue: "catalogue",
+    Hire: "hires", QuitOffer: "hires",
 }
-TOPICS = ("applications", "catalogue", "people", "scorecards")
+TOPICS = ("applications", "catalogue", "hires", "people", "scorecards")
 PENDING = "hiring.snapshots.pending"
 WROTE = "hiring.snapshots.wrote"  # this transaction has flushed writes (and, on SQLite, holds the write lock)
 
@@ -194,8 +197,9 @@ def _end_read_transaction(caller: Session) -> None:
         caller.commit()
 
 
-def _compute(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], session: Session) -> Cached[T]:
-    stamp = versions(session, topics)  # before computing: data newer than the stamp only makes it recompute
+def _compute(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], session: Session,
+             extra: str = "") -> Cached[T]:
+    stamp = versions(session, topics) + extra  # before computing: newer data only makes it recompute
     began = time.perf_counter()
     value = compute(session)
     computed_at = _store(name, stamp, value, time.perf_counter() - began)
@@ -206,7 +210,8 @@ _refreshing: dict[str, threading.Thread] = {}
 _refreshing_lock = threading.Lock()
 
 
-def _refresh_in_background(name: str, topics: tuple[str, ...], compute: Callable[[Session], T]) -> None:
+def _refresh_in_background(name: str, topics: tuple[str, ...], compute: Callable[[Session], T],
+                           extra: str = "") -> None:
     """One refresh per snapshot at a time in this process; the thread has its own app context and session."""
     app = current_app._get_current_object()
 
@@ -214,7 +219,7 @@ def _refresh_in_background(name: str, topics: tuple[str, ...], compute: Callable
         try:
             with app.app_context():
                 with Session(db.engine) as session:
-                    _compute(name, topics, compute, session)
+                    _compute(name, topics, compute, session, extra)
         except Exception:  # a failed refresh leaves the older snapshot; the next visit tries again
             log.exception("refreshing snapshot %s failed", name)
         finally:
@@ -238,8 +243,9 @@ def wait_for_refreshes(timeout: float = 60.0) -> None:
 
 
 def cached(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], *,
-           allow_stale: bool = False) -> Cached[T]:
-    """`compute(session)`'s result, from the stored snapshot while the topics are unchanged.
+           allow_stale: bool = False, extra: str = "") -> Cached[T]:
+    """`compute(session)`'s result, from the stored snapshot while the topics (and `extra`, what else the
+    result depends on, such as the day) are unchanged.
 
     With `allow_stale`, a snapshot whose data changed since is returned (fresh=False) and a background
     thread computes the new one; without it, or with no snapshot at all, it is computed now.
@@ -259,12 +265,12 @@ def cached(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], 
             except Exception:  # another secret key, a renamed class: compute it again
                 value, row = None, None
             if row is not None:
-                if row.versions == versions(session, topics):
+                if row.versions == versions(session, topics) + extra:
                     return Cached(value, row.computed_at)
                 if allow_stale and current_app.config.get("SNAPSHOT_BACKGROUND_REFRESH", True):
-                    _refresh_in_background(name, topics, compute)
+                    _refresh_in_background(name, topics, compute, extra)
                     return Cached(value, row.computed_at, fresh=False)
-        return _compute(name, topics, compute, session)
+        return _compute(name, topics, compute, session, extra)
 
 
 # The snapshots themselves: what each aggregate reads decides the topics it is keyed on.
@@ -283,3 +289,33 @@ def fairness(job_id: int | None = None, **options) -> Cached[dict]:
 
     return cached(f"fairness:{job_id or 'all'}", ("applications",),
                   lambda session: funnel_and_fairness(session, job_id), **options)
+
+
+def _retention_stamp(today, now) -> str:
+    """Retention figures depend on the day (who is still employed, censored today) and on time itself only
+    through offers whose deadline passed undecided (they count as staying, shown as expired); that set only
+    grows, so its size tells whether it changed. One indexed count."""
+    with Session(db.engine) as session:
+        expired = session.scalar(sa.select(sa.func.count()).select_from(QuitOffer)
+                                 .where(QuitOffer.decision.is_(None), QuitOffer.deadline < now))
+    return f";today={today.isoformat()};expired={expired}"
+
+
+def offer_statistics(today, now) -> Cached[dict]:
+    """The offer and retention statistics: hires, their offers and their values fit at hiring."""
+    from hiring.analytics.service import offer_statistics as compute
+
+    return cached("offer-statistics", ("applications", "hires"), lambda session: compute(session, today, now),
+                  extra=_retention_stamp(today, now))
+
+
+def retention_chart(which: str, title: str, x_label: str, y_label: str, today, now) -> Cached[str]:
+    """A retention chart as SVG text, per chart and language (its titles are translated)."""
+    from hiring.analytics.charts import survival_svg
+    from hiring.analytics.service import curves_for_chart
+
+    def draw(session: Session) -> str:
+        return survival_svg(curves_for_chart(session, today, now, which), title, x_label, y_label)
+
+    stamp = _retention_stamp(today, now) + f";title={hashlib.sha256(title.encode()).hexdigest()[:12]}"
+    return cached(f"retention-chart:{which}", ("applications", "hires"), draw, extra=stamp)

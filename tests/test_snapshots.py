@@ -165,3 +165,59 @@ def test_hr_home_shows_older_alerts_with_their_time_while_newer_ones_are_compute
 def test_unknown_topics_are_a_programming_error(app):
     with pytest.raises(ValueError, match="unknown topics"):
         snapshots.cached("x", ("nonsense",), lambda session: 1)
+
+
+def test_offer_statistics_follow_decisions_and_deadlines_that_pass(client, login_as):
+    from datetime import date, timedelta
+
+    from hiring.models import OfferDecision, QuitOffer
+
+    login_as(Role.HR)
+    hire = factories.hire(start=date.today() - timedelta(days=60))
+    offer = QuitOffer(hire=hire, amount_minor=400_000, currency="USD", offered_at=utcnow() - timedelta(days=3),
+                      deadline=utcnow() + timedelta(days=4))
+    db.session.add(offer)
+    db.session.commit()
+    html = _get(client, "/analytics/offer")
+    assert "<dt>Waiting for a decision</dt><dd>1</dd>" in html
+    assert _get(client, "/analytics/offer") == html  # served from the snapshot
+
+    # Time passes: the deadline goes by without a commit, and the offer now counts as expired.
+    offer.deadline = utcnow() - timedelta(minutes=1)
+    db.session.execute(sa.update(QuitOffer).where(QuitOffer.id == offer.id).values(deadline=offer.deadline))
+    db.session.execute(sa.update(DataVersion).where(DataVersion.topic == "hires")
+                       .values(version=DataVersion.version - 1))  # as if no commit had raised it
+    db.session.commit()
+    expired = _get(client, "/analytics/offer")
+    assert "<dt>Waiting for a decision</dt><dd>0</dd>" in expired
+
+    # A decision recorded is a change of the hires' data: the figures follow at once.
+    from hiring.models import EndReason
+
+    offer.decision, offer.decided_at = OfferDecision.TAKEN, utcnow()
+    hire.end_date, hire.end_reason = date.today(), EndReason.OFFER_ACCEPTED
+    db.session.commit()
+    taken = _get(client, "/analytics/offer")
+    assert "Take rate 100.0%" in taken and taken != expired
+
+
+def test_retention_charts_are_drawn_once_per_language(client, login_as, monkeypatch):
+    from hiring.analytics import charts
+
+    drawn = []
+    real = charts.survival_svg
+
+    def counting(*args, **kwargs):
+        drawn.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "survival_svg", counting)
+    user = login_as(Role.HR)
+    first = client.get("/analytics/offer/all.svg").data
+    db.session.commit()
+    assert client.get("/analytics/offer/all.svg").data == first and len(drawn) == 1
+    db.session.commit()
+    user.locale = "nl"
+    db.session.commit()
+    dutch = client.get("/analytics/offer/all.svg").data
+    assert len(drawn) == 2 and dutch != first and drawn[0] != drawn[1]

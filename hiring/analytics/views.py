@@ -4,10 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 
-from hiring.analytics.charts import survival_svg
-from hiring.analytics.service import curves_for_chart, offer_statistics
+from hiring import snapshots
 from hiring.auth.roles import roles_required
-from hiring.extensions import db
 from hiring.models import Role, utcnow
 from hiring.onboarding.views import today
 
@@ -20,7 +18,7 @@ CHARTS = ("all", "band", "cohort")
 def offers():
     """Offers made and taken with their intervals, by cohort and values-fit band, and retention."""
     return render_template("analytics/offers.html", charts=CHARTS,
-                           **offer_statistics(db.session, today(), utcnow()))
+                           **snapshots.offer_statistics(today(), utcnow()).value)
 
 
 @bp.route("/offer/<which>.svg")
@@ -31,8 +29,8 @@ def chart(which: str):
         abort(404)
     titles = {"all": _("Retention of all hires"), "band": _("Retention after staying, by values fit at hiring"),
               "cohort": _("Retention after staying, by year of start")}
-    svg = survival_svg(curves_for_chart(db.session, today(), utcnow(), which), titles[which],
-                       _("Days since start"), _("Still employed"))
+    svg = snapshots.retention_chart(which, titles[which], _("Days since start"), _("Still employed"),
+                                    today(), utcnow()).value
     # Aggregates only, but still the company's own figures: private, and short-lived.
     # The SVG is ours (Matplotlib styles its elements inline); it may style itself and load nothing.
     return Response(svg, mimetype="image/svg+xml", headers={

@@ -134,9 +134,9 @@ def _svg_data_url(svg: str) -> str:
 def _retention_data() -> dict:
     """Offer figures and the Kaplan-Meier charts, embedded as vector SVG data: URLs (the fetcher loads nothing)."""
     from hiring.analytics.charts import survival_svg
-    from hiring.analytics.service import offer_statistics
+    from hiring import snapshots
 
-    stats = offer_statistics(db.session, today(), utcnow())
+    stats = snapshots.offer_statistics(today(), utcnow()).value
     charts = []
     for curves, chart_title in ((([stats["all_curve"]] if stats["all_curve"] else []), _("Retention of all hires")),
                                 (stats["band_curves"], _("Retention after staying, by values fit at hiring")),

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wsgi import wrap_file
 
-from hiring.analytics.service import offer_statistics
 from hiring.auth.roles import RECRUITING, roles_required
 from hiring.extensions import db
 from hiring.models import Role, utcnow
@@ -57,7 +56,9 @@ def retention_pdf():
 @roles_required(Role.HR, Role.ADMIN)
 def retention_csv():
     """The offer figures by cohort and by values-fit band as CSV."""
-    stats = offer_statistics(db.session, today(), utcnow())
+    from hiring import snapshots
+
+    stats = snapshots.offer_statistics(today(), utcnow()).value
     rows = []
     for group, table in (("cohort", stats["by_cohort"]), ("values fit", stats["by_band"])):
         for r in table:

@@ -15,7 +15,7 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
-TOPICS = ('applications', 'catalogue', 'people', 'scorecards')
+TOPICS = ('applications', 'catalogue', 'hires', 'people', 'scorecards')
 
 
 def upgrade():
