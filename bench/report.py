@@ -114,7 +114,9 @@ def section(results: list[Result], info: dict, others: dict) -> str:
           if any("FAILED" in r.note for r in results) else []),
         f"Memory: a web worker's budget is 300 MB. The benchmark's process peaked at "
         f"{info.get('rss', {}).get('VmHWM', float('nan')):,.0f} MB resident while serving the pages (one process "
-        f"serving every page in turn); the largest Python peak of one request was "
+        f"serving every page in turn), and at "
+        f"{info.get('rss_pages', {}).get('VmHWM', float('nan')):,.0f} MB before the PDF reports, which a report "
+        f"worker renders when REDIS_URL is set; the largest Python peak of one request was "
         f"{max((r.peak_bytes or 0) for r in results if r.role != '-') / 2 ** 20:,.0f} MB ("
         f"{max((r for r in results if r.role != '-'), key=lambda r: r.peak_bytes or 0).name})."]
     grown = [(r.name, r.query_range, {size: q[r.name] for size, q in others.items() if r.name in q})

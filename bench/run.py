@@ -104,6 +104,9 @@ def pages(bench: Bench, clients: dict, t: dict, pdf_repeat: int) -> None:
     bench.page("fairness report page", hr, "hr", "/reports/fairness")
     bench.page("onboarding report page", hr, "hr", "/reports/onboarding")
     bench.page("dossier page", rec, "recruiter", f"/reports/applications/{t['dossier']}/dossier")
+    # The peak so far is what a web worker needs for the pages; the big PDFs after this are rendered by a
+    # report worker when REDIS_URL is set (hiring/reports/background.py).
+    bench.rss_pages = rss_mb()
     for name, client, role, url in (
             ("PDF: candidate dossier", rec, "recruiter", f"/reports/applications/{t['dossier']}/dossier.pdf"),
             ("PDF: a new hire's onboarding", hr, "hr", f"/reports/onboarding/{t['enrolment']}.pdf"),
@@ -222,6 +225,7 @@ def run(url: str, repeat: int = 20, pdf_repeat: int = 5, heavy_repeat: int = 2, 
     pages(bench, clients, t, pdf_repeat)
     submit_scorecards(bench, clients["interviewer"], repeat + 2)
     info["rss"] = rss_mb()  # before the actions, whose arrays Python may keep from the system afterwards
+    info["rss_pages"] = getattr(bench, "rss_pages", {})
     if not only_pages:
         actions(bench, heavy_repeat)
     dispose(app)
