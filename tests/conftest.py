@@ -180,3 +180,19 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+# Tests that need Redis use this database of the local server (CI runs Redis on 127.0.0.1), never 0.
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_db():
+    """The tests' Redis database, emptied before and after."""
+    import redis
+
+    connection = redis.Redis.from_url(TEST_REDIS_URL)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()

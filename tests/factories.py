@@ -119,3 +119,11 @@ def submitted_scorecard(assignment_: InterviewAssignment, scores: dict, *, evide
         s.ratings.append(Rating(**{column: item.id}, score=score, no_evidence=score is None, evidence=evidence))
     db.session.flush()
     return s
+
+
+def lenient_and_strict(value: CoreValue, lenient, strict, n: int = 12) -> None:
+    """n applications, each rated 5 on `value` by the lenient interviewer and 2 by the strict one."""
+    for _ in range(n):
+        app_ = application()
+        for person, score in ((lenient, 5), (strict, 2)):
+            submitted_scorecard(assignment(app_, person), {value: score}, evidence="e")

@@ -151,18 +151,10 @@ def test_recruiter_home_lists_what_waits_on_them(client, login_as):
 
 
 def test_hr_home_alerts_on_calibration(client, login_as):
-    from hiring.models import Rating
-
     login_as(Role.HR)
     value = factories.core_value(name="Be humble")
     kind, strict = factories.user(Role.INTERVIEWER, name="Kind Kees"), factories.user(Role.INTERVIEWER)
-    for _ in range(12):
-        application = factories.application()
-        for person, score in ((kind, 5), (strict, 2)):
-            a = factories.assignment(application, person)
-            db.session.add(Scorecard(assignment=a, status=ScorecardStatus.SUBMITTED, submitted_at=utcnow(),
-                                     recommendation=Recommendation.YES,
-                                     ratings=[Rating(core_value_id=value.id, score=score, evidence="e")]))
+    factories.lenient_and_strict(value, kind, strict)
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "Kind Kees rates +3.0 points away from co-interviewers" in html

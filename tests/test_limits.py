@@ -4,15 +4,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import redis
 from werkzeug.security import check_password_hash
 
 from hiring.auth import service as auth_service
 from hiring.extensions import db
 from hiring.models import Role
 from tests import factories
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
+from tests.conftest import TEST_REDIS_URL as REDIS_URL
 
 
 def _limited_app(make_app, **limits):
@@ -103,16 +101,6 @@ def test_a_wrong_password_and_an_unknown_account_cost_one_hash_check_each(client
         auth.login(email, "a wrong password here")
         per_attempt.append(len(calls))
     assert per_attempt == [1, 1, 1]
-
-
-@pytest.fixture
-def redis_db():
-    """Redis database 15 of the local server, emptied before and after (CI runs Redis on 127.0.0.1)."""
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
 
 
 def test_with_redis_every_worker_counts_together(app, make_app, redis_db):

@@ -11,15 +11,14 @@ import signal
 import time
 
 import pytest
-import redis
 from pypdf import PdfReader
 
 from hiring.extensions import db
 from hiring.models import Role
 from hiring.reports import background
 from tests import factories
+from tests.conftest import TEST_REDIS_URL as REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
 REFRESH = '<meta http-equiv="refresh" content="2">'
 
 
@@ -109,16 +108,6 @@ def test_each_report_comes_out_as_its_direct_download_does(client, login_as):
         status, headers, data = _download(client, status_url + "/download")
         assert status == 200 and f'filename="{filename}"' in headers["Content-Disposition"]
         assert title in _pdf_text(data)
-
-
-@pytest.fixture
-def redis_db():
-    """Redis database 14 of the local server, emptied before and after (CI runs Redis on 127.0.0.1)."""
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
 
 
 def _run_worker(connection) -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from hiring import snapshots
 from hiring.extensions import db
-from hiring.models import DataVersion, Rating, Recommendation, Role, Scorecard, ScorecardStatus, Snapshot, utcnow
+from hiring.models import DataVersion, Role, Snapshot, utcnow
 from hiring.scoring import service as scoring_service
 from tests import factories
 
@@ -24,17 +24,6 @@ def _get(client, url: str) -> str:
     html = client.get(url).get_data(as_text=True)
     db.session.commit()
     return html
-
-
-def _rated_pair(value, kind, strict, n: int = 12) -> None:
-    """n applications, each rated by a lenient and a strict interviewer on one value."""
-    for _ in range(n):
-        application = factories.application()
-        for person, score in ((kind, 5), (strict, 2)):
-            a = factories.assignment(application, person)
-            db.session.add(Scorecard(assignment=a, status=ScorecardStatus.SUBMITTED, submitted_at=utcnow(),
-                                     recommendation=Recommendation.YES,
-                                     ratings=[Rating(core_value_id=value.id, score=score, evidence="e")]))
 
 
 @pytest.fixture
@@ -102,7 +91,7 @@ def test_the_calibration_page_is_computed_once_per_change(client, login_as, comp
     value = factories.core_value(name="Be humble")
     kind = factories.user(Role.INTERVIEWER, name="Kind Kees")
     strict = factories.user(Role.INTERVIEWER, name="Strict Stien")
-    _rated_pair(value, kind, strict)
+    factories.lenient_and_strict(value, kind, strict)
     db.session.commit()
 
     first = _get(client, "/scoring/calibration")
@@ -111,7 +100,7 @@ def test_the_calibration_page_is_computed_once_per_change(client, login_as, comp
 
     # A new scorecard changes the figures: the next visit computes them again and shows the new state.
     newcomer = factories.user(Role.INTERVIEWER, name="Nina Newcomer")
-    _rated_pair(value, newcomer, strict, n=1)
+    factories.lenient_and_strict(value, newcomer, strict, n=1)
     db.session.commit()
     third = _get(client, "/scoring/calibration")
     assert len(computations) == 2 and "Nina Newcomer" in third
@@ -152,7 +141,7 @@ def test_hr_home_shows_older_alerts_with_their_time_while_newer_ones_are_compute
 
     with app.app_context():
         from hiring.models import CoreValue, User
-        _rated_pair(db.session.get(CoreValue, ids[0]), db.session.get(User, ids[1]), db.session.get(User, ids[2]))
+        factories.lenient_and_strict(db.session.get(CoreValue, ids[0]), db.session.get(User, ids[1]), db.session.get(User, ids[2]))
         db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "No alerts" in html and "As of" in html and "newer figures are being computed" in html
