@@ -13,6 +13,7 @@ from datetime import date
 from flask import abort
 from flask_babel import gettext as _
 
+from hiring import snapshots
 from hiring.extensions import db
 from hiring.models import utcnow
 from hiring.onboarding.views import today
@@ -53,6 +54,25 @@ def onboarding_data(chosen: str) -> dict:
             abort(404)
     return {"groups": groups, "graduates": [] if chosen else recent_graduates(db.session, today(), days=365),
             "cohort": chosen}
+
+
+PAGE_COHORTS = 3     # the onboarding report page shows the newest cohorts in full and links the older ones
+PAGE_GRADUATES = 50  # and the latest graduates; the PDF has everyone
+
+
+def onboarding_page(chosen: str) -> dict:
+    """What the onboarding report page shows: one cohort when `chosen`, else the newest few in full, links to
+    the older ones and the latest graduates (the whole report was 770 KB of HTML at a few hundred new hires)."""
+    from hiring.onboarding.queries import cohort_list, cohorts, recent_graduates
+
+    if chosen:
+        return {**onboarding_data(chosen), "older": [], "more_graduates": False}
+    listed = cohort_list(db.session, today())
+    newest = [c.started_on for c in listed[:PAGE_COHORTS]]
+    graduates = recent_graduates(db.session, today(), days=365, limit=PAGE_GRADUATES + 1)
+    return {"cohort": "", "groups": cohorts(db.session, today(), started=newest) if newest else [],
+            "older": listed[PAGE_COHORTS:], "graduates": graduates[:PAGE_GRADUATES],
+            "more_graduates": len(graduates) > PAGE_GRADUATES}
 
 
 def cohort_day(chosen: str) -> date:
@@ -121,8 +141,6 @@ def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) 
 
 
 def _fairness_data(job_id: int | None) -> dict:
-    from hiring import snapshots
-
     job = fairness_job(job_id)
     return {"calibration": snapshots.calibration().value, **snapshots.fairness(job.id if job else None).value}
 
@@ -134,8 +152,6 @@ def _svg_data_url(svg: str) -> str:
 def _retention_data() -> dict:
     """Offer figures and the Kaplan-Meier charts, embedded as vector SVG data: URLs (the fetcher loads nothing)."""
     from hiring.analytics.charts import survival_svg
-    from hiring import snapshots
-
     stats = snapshots.offer_statistics(today(), utcnow()).value
     charts = []
     for curves, chart_title in ((([stats["all_curve"]] if stats["all_curve"] else []), _("Retention of all hires")),

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wsgi import wrap_file
 
+from hiring import snapshots
 from hiring.auth.roles import RECRUITING, roles_required
 from hiring.extensions import db
 from hiring.models import Role, utcnow
@@ -56,8 +57,6 @@ def retention_pdf():
 @roles_required(Role.HR, Role.ADMIN)
 def retention_csv():
     """The offer figures by cohort and by values-fit band as CSV."""
-    from hiring import snapshots
-
     stats = snapshots.offer_statistics(today(), utcnow()).value
     rows = []
     for group, table in (("cohort", stats["by_cohort"]), ("values fit", stats["by_band"])):
@@ -79,7 +78,6 @@ def fairness():
     """The hiring funnel and adverse impact by voluntarily self-identified group, per job or overall."""
     import sqlalchemy as sa
 
-    from hiring import snapshots
     from hiring.models import Job
 
     job = _job_or_none()
@@ -100,8 +98,6 @@ def fairness_pdf():
 @roles_required(Role.HR, Role.ADMIN)
 def fairness_csv():
     """Adverse impact rows as CSV: step, dimension, group, counts, rate, ratio, p, flag."""
-    from hiring import snapshots
-
     job = _job_or_none()
     data = snapshots.fairness(job.id if job else None).value
     rows = []
@@ -116,10 +112,6 @@ def fairness_csv():
                                                      "impact ratio", "fisher p", "below four-fifths"], rows)
 
 
-ONBOARDING_PAGE_COHORTS = 3
-ONBOARDING_PAGE_GRADUATES = 50
-
-
 def _onboarding_data() -> dict:
     """Cohorts in progress (one, with ?cohort=YYYY-MM-DD) and the last year's graduates."""
     return documents.onboarding_data(request.args.get("cohort", ""))
@@ -132,18 +124,7 @@ def onboarding():
 
     The page shows the newest cohorts in full and links the older ones (each has its own page; the PDF has
     everyone): everything at once was 770 KB of HTML at a few hundred new hires."""
-    from hiring.onboarding.queries import cohort_list, cohorts, recent_graduates
-
-    if request.args.get("cohort"):
-        return render_template("reports/onboarding.html", older=[], more_graduates=False, **_onboarding_data())
-    listed = cohort_list(db.session, today())
-    newest = [c.started_on for c in listed[:ONBOARDING_PAGE_COHORTS]]
-    graduates = recent_graduates(db.session, today(), days=365, limit=ONBOARDING_PAGE_GRADUATES + 1)
-    return render_template("reports/onboarding.html", cohort="",
-                           groups=cohorts(db.session, today(), started=newest) if newest else [],
-                           older=listed[ONBOARDING_PAGE_COHORTS:],
-                           graduates=graduates[:ONBOARDING_PAGE_GRADUATES],
-                           more_graduates=len(graduates) > ONBOARDING_PAGE_GRADUATES)
+    return render_template("reports/onboarding.html", **documents.onboarding_page(request.args.get("cohort", "")))
 
 
 @bp.route("/onboarding.pdf")
