@@ -79,3 +79,23 @@ def test_ties_pick_the_same_reference_group_whatever_the_order_of_the_groups():
     backward = adverse_impact(dict(reversed(list(counts.items()))))
     assert forward == backward
     assert [row.group for row in forward] == ["a", "b", "c"] and forward[0].p_value is None
+
+
+def test_hr_home_words_an_adverse_impact_alert_in_the_readers_language(client, login_as):
+    from hiring.extensions import db
+    from hiring.models import Role
+    from tests import factories
+
+    hr = login_as(Role.HR)
+    job = factories.job(title="Loyalty team")
+    for i in range(10):  # women: 8 of 10 to screening; men: 4 of 10
+        _applicant(job, "woman", ["applied", "screening"] if i < 8 else ["applied", "rejected"], db, factories)
+        _applicant(job, "man", ["applied", "screening"] if i < 4 else ["applied", "rejected"], db, factories)
+    db.session.commit()
+    html = " ".join(client.get("/").get_data(as_text=True).split())
+    assert "Applied → Screening: the man group (gender) is selected at 0.50 of the highest rate" in html
+    db.session.commit()
+    hr.locale = "nl"
+    db.session.commit()
+    dutch = " ".join(client.get("/").get_data(as_text=True).split())
+    assert "Gesolliciteerd → Screening: de groep man (gender) wordt geselecteerd met 0,50" in dutch

@@ -157,7 +157,8 @@ def waiting_on_recruiting(session: Session, limit: int = 20) -> dict[str, list]:
 
 
 def hr_alerts() -> dict:
-    """Interviewers far off calibration and adverse-impact flags, for HR's home.
+    """Interviewers far off calibration and adverse-impact flags, for HR's home; an adverse-impact step is
+    None for the values gate, else (stage, next stage), worded in the reader's language by the template.
 
     From the stored calibration and fairness snapshots; when the data changed since, HR sees the last
     figures with their time while newer ones are computed in the background, so the home page stays fast.
@@ -176,13 +177,13 @@ def hr_alerts() -> dict:
     for dimension, rows in fairness["gate"].items():
         for row in rows:
             if row.flagged:
-                alerts.append({"kind": "adverse_impact", "step": "values gate", "dimension": dimension,
+                alerts.append({"kind": "adverse_impact", "step": None, "dimension": dimension,
                                "group": row.group, "ratio": row.impact_ratio})
     for step in fairness["steps"]:
         for dimension, rows in step["groups"].items():
             for row in rows:
                 if row.flagged:
-                    alerts.append({"kind": "adverse_impact", "step": f"{step['stage']} → {step['next']}",
+                    alerts.append({"kind": "adverse_impact", "step": (step["stage"], step["next"]),
                                    "dimension": dimension, "group": row.group, "ratio": row.impact_ratio})
     both = (calibration_snapshot, fairness_snapshot)
     return {"alerts": alerts, "alerts_as_of": min(s.computed_at for s in both),
