@@ -297,7 +297,7 @@ def _retention_stamp(today, now) -> str:
     grows, so its size tells whether it changed. One indexed count."""
     with Session(db.engine) as session:
         expired = session.scalar(sa.select(sa.func.count()).select_from(QuitOffer)
-                                 .where(QuitOffer.decision.is_(None), QuitOffer.deadline < now))
+                                 .where(QuitOffer.lapsed(now)))
     return f";today={today.isoformat()};expired={expired}"
 
 

@@ -70,7 +70,7 @@ def _driver_columns(session: Session, stmt) -> list[tuple]:
 
 def _expired(now: datetime):
     """An offer whose deadline passed without a decision: it counts as staying."""
-    return sa.and_(QuitOffer.id.is_not(None), QuitOffer.decision.is_(None), QuitOffer.deadline < now)
+    return sa.and_(QuitOffer.id.is_not(None), QuitOffer.lapsed(now))  # an outer join: an offer at all
 
 
 def load_hires(session: Session, now: datetime) -> list[HireRow]:

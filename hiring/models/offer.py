@@ -87,3 +87,8 @@ class QuitOffer(Base):
     paid_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     hire = relationship("Hire", back_populates="quit_offer")
+
+    @classmethod
+    def lapsed(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """SQL: the deadline passed without a decision; such an offer counts as staying ("expired")."""
+        return sa.and_(cls.decision.is_(None), cls.deadline < now)

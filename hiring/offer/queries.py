@@ -22,7 +22,7 @@ def _closed(now: datetime):
     newest first from its own index (ix_quit_offers_decided_at, ix_quit_offers_decision_deadline), only as far
     as the page needs, and the two short lists are merged."""
     decided = QuitOffer.decided_at.is_not(None)  # the same as a decision: see the check decision_has_time
-    expired = sa.and_(QuitOffer.decision.is_(None), QuitOffer.deadline < now)
+    expired = QuitOffer.lapsed(now)
 
     def rows(limit: int, offset: int) -> sa.Select:
         enough = offset + limit

@@ -152,7 +152,7 @@ def correct(session: Session, offer_id: int, decision: OfferDecision, *, reason:
 
 def expire_overdue(session: Session, now: datetime) -> int:
     """Write down "expired" for offers whose deadline passed without a decision; returns how many."""
-    offers = session.scalars(sa.select(QuitOffer).where(QuitOffer.decision.is_(None), QuitOffer.deadline < now)).all()
+    offers = session.scalars(sa.select(QuitOffer).where(QuitOffer.lapsed(now))).all()
     for offer in offers:
         offer.decision, offer.decided_at = OfferDecision.EXPIRED, offer.deadline
         record(session, actor_id=None, action="offer_expired", entity_type="quit_offer", entity_id=offer.id,
