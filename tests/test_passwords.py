@@ -48,3 +48,27 @@ def test_create_user_applies_the_policy(runner):
     result = runner.invoke(args=["create-user", "--email", "x@example.org", "--name", "X", "--role", "hr",
                                  "--password", "password1234"])
     assert result.exit_code != 0 and "first that attackers try" in result.output
+
+
+def test_production_hashes_with_scrypt_at_full_cost():
+    from hiring import create_app
+    from hiring.models import User
+
+    # Even a configuration that asks for a cheap method gets the full cost unless it is a test configuration.
+    for app in (create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"}),
+                create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})):
+        with app.app_context():
+            user = User(email="full@example.org", name="Full Cost", role=Role.HR)
+            user.set_password("a sentence long enough")
+            assert user.password_hash.startswith("scrypt:32768:8:1$")
+            assert user.check_password("a sentence long enough") and not user.check_password("another one")
+    outside_an_app = User(email="x@example.org", name="X", role=Role.HR)
+    outside_an_app.set_password("a sentence long enough")
+    assert outside_an_app.password_hash.startswith("scrypt:32768:8:1$")
+
+
+def test_the_test_configuration_hashes_cheaply(app):
+    user = factories.user(Role.HR)
+    assert user.password_hash.startswith("pbkdf2:sha256:1$")
+    assert user.check_password(factories.PASSWORD)

@@ -1,21 +1,27 @@
 """Checking credentials, in constant-ish time whether or not the account exists."""
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hiring.models import User, utcnow
+from hiring.models.people import password_hash_method
 
-# Checked when no account matches, so that an unknown e-mail costs the same hashing time as a known one.
-_DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked when no account matches, so that an unknown e-mail costs the same hashing time as a known one."""
+    return generate_password_hash("not a password of anyone", method=method)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None; the caller says the same thing for every None."""
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(password_hash_method()), password)
         return None
     if not user.check_password(password) or not user.active:
         return None

@@ -6,11 +6,24 @@ import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hiring.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+# Werkzeug's scrypt at its full cost (N=2**15, r=8, p=1). Only a TESTING configuration may choose a cheaper
+# method (hiring/config.py), so that the suite does not spend its minutes hashing.
+PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+
+
+def password_hash_method() -> str:
+    """The hashing method of the running app, or the production one outside an app."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
+    return PASSWORD_HASH_METHOD
 
 
 class Role(enum.StrEnum):
@@ -46,7 +59,7 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""
