@@ -32,10 +32,36 @@ def _test_config(database_url: str, **extra) -> dict:
     return config
 
 
+def _worker_index() -> int:
+    """0 for a run without pytest-xdist and for its first worker (gw0), 1 for gw1, ..."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker[2:]) if worker[2:].isdigit() else 0
+
+
+def _worker_database(url: str) -> str:
+    """A PostgreSQL database of this xdist worker's own beside TEST_DATABASE_URL's (created empty), so that
+    parallel workers never empty each other's tables; the database itself without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base.set(drivername="postgresql+psycopg", database="postgres"),
+                              isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """TEST_DATABASE_URL when set (PostgreSQL in CI), else a SQLite file of this run."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    """TEST_DATABASE_URL when set (PostgreSQL in CI; one database per xdist worker), else a SQLite file of
+    this run (each worker has its own temporary folder)."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return _worker_database(os.environ["TEST_DATABASE_URL"])
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
 def _reset_schema() -> None:
@@ -182,17 +208,38 @@ def count_queries(app):
     return counting
 
 
-# Tests that need Redis use this database of the local server (CI runs Redis on 127.0.0.1), never 0.
-TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+# Tests that need Redis use a database of the local server (CI runs Redis on 127.0.0.1), never 0: 15 for a
+# run without xdist and its first worker, 14 for the second, ... so that parallel workers keep apart.
+TEST_REDIS_URL = f"redis://127.0.0.1:6379/{15 - _worker_index() % 15}"
+
+
+def require_service(name: str, problem: str, how: str, *, env: str | None = None) -> None:
+    """Skip with a one-line reason where a service is missing on a developer's machine; fail instead under
+    .ci/run, which sets REQUIRE_<NAME>=1 (or `env`) because it runs everything."""
+    message = f"{name} is not available ({problem}): {how}"
+    if os.environ.get(env or f"REQUIRE_{name.upper()}") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def _redis_server():
+    """The local Redis server, or a skip (a fail with REQUIRE_REDIS=1) saying why it cannot be used."""
+    import redis
+
+    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.exceptions.RedisError as error:
+        connection.close()
+        require_service("Redis", f"{TEST_REDIS_URL}: {error}", "start redis-server to run this test")
+    yield connection
+    connection.close()
 
 
 @pytest.fixture
-def redis_db():
+def redis_db(_redis_server):
     """The tests' Redis database, emptied before and after."""
-    import redis
-
-    connection = redis.Redis.from_url(TEST_REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
+    _redis_server.flushdb()
+    yield _redis_server
+    _redis_server.flushdb()

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import require_service
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium's own background traffic is refused on a closed network; these flags keep it quiet.
 CHROMIUM_ARGS = [
@@ -32,10 +34,8 @@ def pytest_collection_modifyitems(config, items):
 def _require_chromium() -> None:
     if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
         return
-    message = f"Chromium not found at {CHROMIUM}: install Debian's package 'chromium' to run the browser tests"
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    require_service("Chromium", f"nothing to run at {CHROMIUM}",
+                    "install Debian's package 'chromium' to run the browser tests", env="REQUIRE_BROWSER")
 
 
 @pytest.fixture(scope="session")
