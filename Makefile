@@ -1,33 +1,64 @@
-# The two commands of the README: `make run` and `make test`. Both set everything up on a fresh clone.
+# The two commands of the README: `make run` and `make test`. Both set everything up on a fresh clone, at the
+# versions locked in requirements/ (the ones the suite passed with); a second run reuses what is there.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Tests in parallel, one worker per core (pytest-xdist); PYTEST_ARGS adds to them, for example -k offer.
+WORKERS ?= auto
 
-.PHONY: install run test test-browser clean
+.PHONY: install install-test run test test-browser test-all lock clean
 
-# Reinstall only when the package's metadata changes; a second `make run` reuses the environment.
-$(STAMP): setup.cfg pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-install: $(STAMP)
+# What running needs, at the locked versions (hash-checked), then the project itself: built without isolation
+# from the locked setuptools, so that nothing unpinned is downloaded.
+$(VENV)/.run-installed: requirements/run.txt setup.cfg pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements/run.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# The test tools on top (pytest, Playwright, pypdf, psycopg, Redis and RQ).
+$(VENV)/.test-installed: requirements/test.txt $(VENV)/.run-installed
+	$(PIP) install --quiet --require-hashes -r requirements/test.txt
+	touch $@
+
+install: $(VENV)/.run-installed
+
+install-test: $(VENV)/.test-installed
 
 run: install
 	$(BIN)/flask --app hiring db upgrade
 	$(BIN)/flask --app hiring seed-demo --if-empty
 	-$(BIN)/flask --app hiring train-model --if-missing
-	@echo "Serving on http://$(HOST):$(PORT)"
+	@echo "Serving on http://$(HOST):$(PORT)  (choose another with: make run PORT=8000 HOST=0.0.0.0)"
 	$(BIN)/flask --app hiring run --host $(HOST) --port $(PORT)
 
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The suite without the slow tests (building a wheel); services that are missing here (Redis, Chromium) make
+# their tests skip with the reason. .ci/run runs everything and requires every service.
+test: install-test
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow" $(PYTEST_ARGS)
 
-test-browser: install
+test-all: install-test
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+test-browser: install-test
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
+# Refresh the lock after changing the dependencies in setup.cfg (or to take newer releases), then run
+# `make test` and commit requirements/. pip-tools runs in a venv of its own, apart from the app's.
+lock:
+	test -x .venv-lock/bin/pip-compile || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet 'pip-tools>=7.4,<8')
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe \
+	    --strip-extras --no-emit-index-url --no-emit-find-links --extra dev \
+	    -o requirements/test.txt setup.cfg requirements/build.in
+	cp requirements/test.txt requirements/run.txt
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	    --strip-extras --no-emit-index-url --no-emit-find-links \
+	    -o requirements/run.txt setup.cfg requirements/build.in
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-lock build *.egg-info .pytest_cache

@@ -1,4 +1,5 @@
-"""`pip install .` (not editable) into a fresh virtual environment gives an app that renders its pages."""
+"""`pip install .` (not editable) into a fresh virtual environment, beside the locked versions of what running
+needs, gives an app that renders its pages."""
 from __future__ import annotations
 
 import configparser
@@ -59,8 +60,13 @@ def test_wheel_install_renders_pages(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
-                   check=True, cwd=tmp_path)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # The lock as `make run` installs it, then the wheel with no dependencies of its own: this also proves
+    # that requirements/run.txt is complete and installable.
+    subprocess.run([*pip, "--require-hashes", "-r", str(ROOT / "requirements" / "run.txt")], check=True, cwd=tmp_path)
+    subprocess.run([*pip, "--no-deps", str(wheel)], check=True, cwd=tmp_path)
+    check = subprocess.run([str(python), "-m", "pip", "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
     result = subprocess.run([str(python), "-c", SMOKE], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WHEEL-OK" in result.stdout
