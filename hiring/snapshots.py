@@ -185,11 +185,11 @@ def _store(name: str, stamp: str, value, seconds: float) -> datetime:
         log.warning("snapshot %s not stored: %s", name, error)
         return now
     if engine.dialect.name == "sqlite":
-        _end_read_transaction(db.session())
+        end_read_transaction(db.session())
     return now
 
 
-def _end_read_transaction(caller: Session) -> None:
+def end_read_transaction(caller: Session) -> None:
     """On SQLite, a read transaction that began before our write can no longer become a write transaction
     (SQLITE_BUSY_SNAPSHOT); the caller's transaction has written nothing, so ending it loses nothing, and
     its next statement reads afresh."""
