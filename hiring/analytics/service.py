@@ -222,6 +222,11 @@ def funnel_and_fairness(session: Session, job_id: int | None = None) -> dict:
     """Applications reaching each stage, pass-through rates, median days in each stage, and adverse impact
     per step and at the values gate, by voluntarily self-identified group (aggregates only); 1 query.
 
+    A step's selection rate counts the applications that moved on among those decided at that stage: moved
+    on or rejected. A candidate who withdrew before moving on was not decided on by the employer and is left
+    out (counted apart); one who moved on and withdrew later was selected at that step. Fisher p-values are
+    Holm-adjusted over every comparison in the result, the gate and every step, as one family.
+
     The database does the grouping: one row per application with when it first entered each stage of the
     funnel (MIN per stage, pivoted), its outcome as small integers and its self-identification. The counting
     is then array arithmetic rather than Python sets per stage.
@@ -230,7 +235,7 @@ def funnel_and_fairness(session: Session, job_id: int | None = None) -> dict:
 
     import numpy as np
 
-    from hiring.analytics.fairness import adverse_impact
+    from hiring.analytics.fairness import adverse_impact, with_holm
     from hiring.models import GateResult, SelfIdentification, Stage, StageChange
 
     entered = (sa.select(StageChange.application_id,
@@ -239,7 +244,7 @@ def funnel_and_fairness(session: Session, job_id: int | None = None) -> dict:
                .where(StageChange.to_stage.in_([Stage(stage) for stage in FUNNEL])))
     apps_stmt = sa.select(
         Application.id,
-        sa.case((Application.stage.in_([Stage.REJECTED, Stage.WITHDRAWN]), 1), else_=0),
+        sa.case((Application.stage == Stage.REJECTED, 1), (Application.stage == Stage.WITHDRAWN, 2), else_=0),
         sa.case((Application.gate_result == GateResult.PASSES, 1), (Application.gate_result == GateResult.FAILS, 2),
                 else_=0),
         SelfIdentification.gender, SelfIdentification.age_band,
@@ -255,7 +260,8 @@ def funnel_and_fairness(session: Session, job_id: int | None = None) -> dict:
     # Read from the driver's cursor: the times come as the driver gives them (text from SQLite, naive UTC
     # datetimes from PostgreSQL), which NumPy reads either way, without a Python datetime per value.
     columns = _driver_columns(session, apps_stmt)
-    closed = np.array(columns[1], dtype=bool)
+    ended = np.array(columns[1], dtype=np.int64)
+    rejected, withdrawn = ended == 1, ended == 2
     gate_code = np.array(columns[2], dtype=np.int64)
     declined = np.array(columns[5], dtype=bool)
     times = np.array(columns[6:], dtype="datetime64[us]").reshape(len(FUNNEL), -1)
@@ -269,18 +275,26 @@ def funnel_and_fairness(session: Session, job_id: int | None = None) -> dict:
         both = reached[s] & reached[s + 1]
         # Floor division, as timedelta.days: whole days, rounded down.
         days = ((times[s + 1][both] - times[s][both]) // one_day).tolist()
-        decided = reached[s] & (reached[s + 1] | closed)
+        decided = reached[s] & (reached[s + 1] | rejected)
         groups = {dimension: adverse_impact(_group_counts(labels, codes, decided, reached[s + 1]))
                   for dimension, (labels, codes) in dimensions.items()}
         steps.append({"stage": stage, "next": following, "reached": int(reached[s].sum()),
                       "moved_on": int(reached[s + 1].sum()), "decided": int(decided.sum()),
+                      "withdrew": int((reached[s] & ~reached[s + 1] & withdrawn).sum()),
                       "pass_through": wilson(int((reached[s + 1] & decided).sum()), int(decided.sum())),
                       "median_days": median(days) if days else None, "groups": groups})
     scored = gate_code > 0
     gate = {dimension: adverse_impact(_group_counts(labels, codes, scored, gate_code == 1))
             for dimension, (labels, codes) in dimensions.items()}
+    # One family for Holm: every comparison the report shows, so that the adjustment is for what is read.
+    family = [gate[d] for d in DIMENSIONS] + [step["groups"][d] for step in steps for d in DIMENSIONS]
+    adjusted = iter(with_holm(family))
+    gate = {d: next(adjusted) for d in DIMENSIONS}
+    for step in steps:
+        step["groups"] = {d: next(adjusted) for d in DIMENSIONS}
     identified = np.zeros(n_apps, dtype=bool)
     for _labels, codes in dimensions.values():
         identified |= codes >= 0
     return {"applications": n_apps, "steps": steps, "gate": gate, "scored": int(scored.sum()),
-            "self_identified": int(identified.sum()), "declined": int(declined.sum())}
+            "self_identified": int(identified.sum()), "declined": int(declined.sum()),
+            "comparisons": sum(r.p_value is not None for table in family for r in table)}

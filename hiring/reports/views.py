@@ -97,7 +97,10 @@ def fairness_pdf():
 @bp.route("/fairness.csv")
 @roles_required(Role.HR, Role.ADMIN)
 def fairness_csv():
-    """Adverse impact rows as CSV: step, dimension, group, counts, rate, ratio, p, flag."""
+    """Adverse impact rows as CSV: step, dimension, group, counts, rate, ratio (rounded down, and exactly as a
+    numerator and denominator), p (raw and Holm-adjusted), flag."""
+    from hiring.analytics.fairness import floor_decimal
+
     job = _job_or_none()
     data = snapshots.fairness(job.id if job else None).value
     rows = []
@@ -105,11 +108,18 @@ def fairness_csv():
     for step, groups in blocks:
         for dimension, table in groups.items():
             for r in table:
+                # Rounded down, with the exact fraction beside it: 0.79995 must not print as 0.8 beside "yes".
+                # The fraction as two integers, since a spreadsheet reads "4/5" as the 4th of May.
+                ratio = r.impact_ratio
+                exact = [None, None] if ratio is None else [ratio.numerator, ratio.denominator]
                 rows.append([step, dimension, r.group, r.considered, r.selected, round(r.rate, 4),
-                             None if r.impact_ratio is None else round(r.impact_ratio, 4),
-                             None if r.p_value is None else round(r.p_value, 5), "yes" if r.flagged else "no"])
+                             None if ratio is None else floor_decimal(ratio, 4), *exact,
+                             None if r.p_value is None else round(r.p_value, 5),
+                             None if r.p_holm is None else round(r.p_holm, 5), "yes" if r.flagged else "no"])
     return csv_response("funnel-and-fairness.csv", ["step", "dimension", "group", "considered", "selected", "rate",
-                                                     "impact ratio", "fisher p", "below four-fifths"], rows)
+                                                     "impact ratio (rounded down)", "impact ratio numerator",
+                                                     "impact ratio denominator", "fisher p",
+                                                     "holm-adjusted p", "below four-fifths"], rows)
 
 
 def _onboarding_data() -> dict:
