@@ -39,6 +39,7 @@ from hiring.models import (
     Rating,
     Requirement,
     Scorecard,
+    ScorecardRevision,
     SelfIdentification,
     Snapshot,
     StageChange,
@@ -52,6 +53,7 @@ T = TypeVar("T")
 # Which topic each table belongs to; the aggregates name the topics they read.
 MODEL_TOPICS: dict[type, str] = {
     InterviewAssignment: "scorecards", Scorecard: "scorecards", Rating: "scorecards",
+    ScorecardRevision: "scorecards",  # calibration reads each scorecard's first submitted version from it
     Application: "applications", StageChange: "applications", SelfIdentification: "applications",
     Job: "catalogue", Requirement: "catalogue", CoreValue: "catalogue",
     Hire: "hires", QuitOffer: "hires",
@@ -279,7 +281,9 @@ def calibration(**options) -> Cached[dict]:
     """Interviewer calibration and item reliability: ratings, and the names of people and items shown."""
     from hiring.scoring.service import calibration_data
 
-    return cached("calibration", ("catalogue", "people", "scorecards"), calibration_data, **options)
+    # The format is in the name (v2: the fixed-effects model on first submitted versions, a Calibration's
+    # fields): a stale snapshot may be served while its successor is computed, one of the older shape never.
+    return cached("calibration:v2", ("catalogue", "people", "scorecards"), calibration_data, **options)
 
 
 def fairness(job_id: int | None = None, **options) -> Cached[dict]:
@@ -287,7 +291,9 @@ def fairness(job_id: int | None = None, **options) -> Cached[dict]:
     self-identification."""
     from hiring.analytics.service import funnel_and_fairness
 
-    return cached(f"fairness:{job_id or 'all'}", ("applications",),
+    # The format is in the name, not in `extra`: a stale snapshot may be served while its successor is computed
+    # (allow_stale), and one of an older shape (v1: float ratios, withdrawals as not selected) never may.
+    return cached(f"fairness:v2:{job_id or 'all'}", ("applications",),
                   lambda session: funnel_and_fairness(session, job_id), **options)
 
 

@@ -121,9 +121,10 @@ def submitted_scorecard(assignment_: InterviewAssignment, scores: dict, *, evide
     return s
 
 
-def lenient_and_strict(value: CoreValue, lenient, strict, n: int = 12) -> None:
-    """n applications, each rated 5 on `value` by the lenient interviewer and 2 by the strict one."""
+def lenient_and_strict(value: CoreValue, lenient, strict, n: int = 12, *, agreeing=None) -> None:
+    """n applications, each rated 5 on `value` by the lenient interviewer and 2 by the strict one (and by
+    `agreeing`, a second strict one: with only two, calibration cannot tell which of them is off)."""
     for _ in range(n):
         app_ = application()
-        for person, score in ((lenient, 5), (strict, 2)):
+        for person, score in ((lenient, 5), (strict, 2)) + (((agreeing, 2),) if agreeing else ()):
             submitted_scorecard(assignment(app_, person), {value: score}, evidence="e")

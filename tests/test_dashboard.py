@@ -154,7 +154,8 @@ def test_hr_home_alerts_on_calibration(client, login_as):
     login_as(Role.HR)
     value = factories.core_value(name="Be humble")
     kind, strict = factories.user(Role.INTERVIEWER, name="Kind Kees"), factories.user(Role.INTERVIEWER)
-    factories.lenient_and_strict(value, kind, strict)
+    # A panel of three: with two, calibration cannot tell which of them is off and flags neither.
+    factories.lenient_and_strict(value, kind, strict, agreeing=factories.user(Role.INTERVIEWER))
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "Kind Kees rates +3.0 points away from co-interviewers" in html

@@ -118,7 +118,7 @@ def test_a_snapshot_that_fails_its_signature_is_recomputed_never_unpickled(clien
     assert len(computations) == 1
     # Someone with write access to the database plants a pickle: it must not be loaded.
     forged = pickle.dumps({"people": [], "names": {}, "items": [], "item_names": {}})
-    db.session.execute(sa.update(Snapshot).where(Snapshot.name == "calibration").values(payload=b"x" * 32 + forged))
+    db.session.execute(sa.update(Snapshot).where(Snapshot.name == "calibration:v2").values(payload=b"x" * 32 + forged))
     db.session.commit()
     assert "Interviewer calibration" in _get(client, "/scoring/calibration")
     assert len(computations) == 2
@@ -132,8 +132,9 @@ def test_hr_home_shows_older_alerts_with_their_time_while_newer_ones_are_compute
         value = factories.core_value(name="Be humble")
         kind = factories.user(Role.INTERVIEWER, name="Kind Kees")
         strict = factories.user(Role.INTERVIEWER, name="Strict Stien")
+        agreeing = factories.user(Role.INTERVIEWER, name="Agreeing Aad")
         db.session.commit()
-        email, ids = hr.email, (value.id, kind.id, strict.id)
+        email, ids = hr.email, (value.id, kind.id, strict.id, agreeing.id)
     assert client.post("/login", data={"email": email, "password": factories.PASSWORD}).status_code == 302
 
     html = client.get("/").get_data(as_text=True)
@@ -141,7 +142,8 @@ def test_hr_home_shows_older_alerts_with_their_time_while_newer_ones_are_compute
 
     with app.app_context():
         from hiring.models import CoreValue, User
-        factories.lenient_and_strict(db.session.get(CoreValue, ids[0]), db.session.get(User, ids[1]), db.session.get(User, ids[2]))
+        factories.lenient_and_strict(db.session.get(CoreValue, ids[0]), db.session.get(User, ids[1]),
+                                     db.session.get(User, ids[2]), agreeing=db.session.get(User, ids[3]))
         db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "No alerts" in html and "As of" in html and "newer figures are being computed" in html

@@ -1,7 +1,12 @@
 """Interviewer calibration and inter-rater reliability: pure functions on arrays.
 
-Leniency is measured the only fair way: against the co-interviewers who rated the same item of the same
-application, so that an interviewer who happens to see strong candidates is not called lenient.
+Leniency is measured against the co-interviewers who rated the same items of the same candidate, in the
+fixed-effects model of rater_effects.py (rating = what is rated + the interviewer's offset), with one
+comparison per shared candidate: ratings of one candidate are not independent, so six items of one
+candidate are one piece of evidence, not six. Each offset is then shrunk toward zero by empirical Bayes
+(Morris 1983), so that an interviewer with little data is not called lenient on luck. Reliability and
+calibration are computed on each scorecard's first submitted version (the caller's job): only ratings given
+before seeing colleagues' scorecards measure agreement.
 """
 from __future__ import annotations
 
@@ -11,29 +16,45 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from hiring.scoring import rater_effects
+
 LARGE_OFFSET = 0.5     # half a point on the 1-5 scale, consistently, is worth a calibration conversation
-MIN_SUPPORT = 10       # ... when it rests on at least this many comparisons
+MIN_SUPPORT = 10       # ... when it rests on at least this many candidates shared with colleagues
 DOMAIN = np.arange(1, 6)  # the levels of the 1-5 scale, in order (alpha is ordinal)
 
 
 @dataclass
 class InterviewerCalibration:
-    """One interviewer's figures."""
+    """One interviewer's figures; `offset`, `low` and `high` are after shrinkage, `raw_offset` before."""
 
     interviewer_id: int
     scorecards: int = 0
     distribution: dict[int, int] = field(default_factory=dict)
     no_evidence_share: float | None = None
-    comparisons: int = 0
+    candidates: int = 0            # candidates shared with colleagues on a commonly rated item
+    colleagues: int = 0            # distinct colleagues met on those candidates
+    identifiable: bool = True      # False when compared with only one colleague, ever (see `calibrate`)
+    raw_offset: float | None = None
+    shrinkage: float | None = None  # the factor the raw offset was multiplied by (1: none, 0: all the way)
     offset: float | None = None
     low: float | None = None
     high: float | None = None
 
     @property
     def flagged(self) -> bool:
-        """Large and well supported: the interval excludes zero and the mean is far from it."""
-        return (self.offset is not None and self.comparisons >= MIN_SUPPORT and abs(self.offset) >= LARGE_OFFSET
-                and (self.low > 0 or self.high < 0))
+        """Material and well supported: enough shared candidates, an offset of at least LARGE_OFFSET after
+        shrinkage, an interval that excludes zero, and a comparison that can tell who is off."""
+        return (self.identifiable and self.offset is not None and self.candidates >= MIN_SUPPORT
+                and abs(self.offset) >= LARGE_OFFSET and (self.low > 0 or self.high < 0))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Every interviewer's figures, with the two variances the shrinkage rests on."""
+
+    people: list[InterviewerCalibration]
+    between: float | None = None   # tau^2: variance of true offsets between interviewers (method of moments)
+    within: float | None = None    # sigma^2: pooled variance of one candidate's comparison around its mean
 
 
 def _group_index(keys: np.ndarray) -> np.ndarray:
@@ -49,28 +70,28 @@ def _group_index(keys: np.ndarray) -> np.ndarray:
     return index
 
 
-def offsets(units: np.ndarray, raters: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each rating, its difference from the mean of the other raters of the same unit (application and
-    item); ratings without a co-rater are dropped. Returns (rater of each offset, offset)."""
-    if len(scores) == 0:
-        return np.array([], dtype=raters.dtype), np.array([])
-    inverse = _group_index(units)
-    counts = np.bincount(inverse)
-    sums = np.bincount(inverse, weights=scores)  # per unit, in the order given, whatever the grouping's order
-    n = counts[inverse]
-    shared = n > 1
-    # mine - (sums - mine) / (n - 1), narrowed to the shared ratings first and worked out in place: the same
-    # figures, without a row of full-length temporaries.
-    inverse = inverse[shared]
-    n = n[shared]
-    mine = scores[shared]
-    diff = sums[inverse]
-    del inverse
-    diff -= mine
-    n -= 1
-    diff /= n
-    np.subtract(mine, diff, out=diff)
-    return raters[shared], diff
+def offsets(raters: np.ndarray, applications: np.ndarray, items: np.ndarray,
+            scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One comparison per rater and shared candidate: the rater's mean over the items they rated minus the
+    other raters' mean on the same items, corrected for those raters' own offsets. Returns (rater,
+    application, difference)."""
+    fitted = rater_effects.fit(raters, applications, items, scores)
+    return fitted.raters[fitted.who], fitted.application, fitted.difference
+
+
+def shrink(raw: np.ndarray, n: np.ndarray, within: float) -> tuple[float, np.ndarray]:
+    """Empirical-Bayes shrinkage toward zero (Morris 1983, JASA 78:47-55; Efron & Morris 1975): the true
+    offsets are taken as N(0, tau^2), each raw offset as its truth plus noise of variance within / n;
+    tau^2 by the method of moments, max(0, mean(raw^2) - mean(within / n)). Returns (tau^2, factor per
+    rater: tau^2 / (tau^2 + within / n))."""
+    raw, n = np.asarray(raw, dtype=float), np.asarray(n, dtype=float)
+    if len(raw) == 0:
+        return 0.0, np.zeros(0)
+    noise = within / n
+    tau2 = max(0.0, float(np.mean(raw ** 2) - np.mean(noise)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(noise > 0, tau2 / (tau2 + noise), 1.0)
+    return tau2, np.nan_to_num(factor, nan=1.0)
 
 
 def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -81,21 +102,51 @@ def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sorted_keys[starts], np.append(starts, len(sorted_keys))
 
 
-def calibrate(card_counts: dict[int, int], raters: np.ndarray, units: np.ndarray, scores: np.ndarray,
-              no_evidence: np.ndarray) -> list[InterviewerCalibration]:
-    """Per interviewer: scorecards, rating distribution, share of 'no evidence', and the mean offset against
-    co-interviewers with its 95% interval (t distribution)."""
+def _model(raters: np.ndarray, applications: np.ndarray, items: np.ndarray, scores: np.ndarray):
+    """Per rater id: (shared candidates, colleagues, identifiable, raw offset, shrinkage, offset, low, high),
+    and the two variances."""
+    fitted = rater_effects.fit(raters, applications, items, scores)
+    k = len(fitted.raters)
+    n = np.bincount(fitted.who, minlength=k)
+    mean = np.bincount(fitted.who, weights=fitted.difference, minlength=k) / np.maximum(n, 1)
+    squares = np.bincount(fitted.who, weights=(fitted.difference - mean[fitted.who]) ** 2, minlength=k)
+    sd = np.sqrt(squares / np.maximum(n - 1, 1))
+    # Two raters who only ever met each other: their offsets are mirror images and the data cannot tell
+    # which of them is off, so neither enters the between-interviewer variance nor is flagged.
+    identifiable = fitted.group_size >= 3
+    many = identifiable & (n >= 2)
+    within = float(squares[many].sum() / (n[many] - 1).sum()) if many.any() else None
+    tau2 = shrink(mean[many], n[many], within)[0] if many.any() else None
+    figures = {}
+    for j in np.flatnonzero(n > 0):
+        raw = float(mean[j])
+        if identifiable[j] and tau2 is not None:
+            b = float(tau2 / (tau2 + within / n[j])) if within > 0 else 1.0
+        else:
+            b = 1.0  # nothing to shrink toward with confidence: shown as measured, never flagged
+        if n[j] > 1:
+            # The candidate-clustered interval (t, n - 1 df, from the spread between candidates), narrowed
+            # and moved as the posterior of the normal model is: mean b * raw, sd sqrt(b) * se.
+            half = stats.t.ppf(0.975, n[j] - 1) * math.sqrt(b) * sd[j] / math.sqrt(n[j])
+            low, high = b * raw - half, b * raw + half
+        else:
+            low, high = -math.inf, math.inf
+        figures[int(fitted.raters[j])] = (int(n[j]), int(fitted.colleagues[j]), bool(identifiable[j]), raw, b,
+                                          b * raw, low, high)
+    return figures, tau2, within
+
+
+def calibrate(card_counts: dict[int, int], raters: np.ndarray, applications: np.ndarray, items: np.ndarray,
+              scores: np.ndarray, no_evidence: np.ndarray) -> Calibration:
+    """Per interviewer: scorecards, rating distribution, share of 'no evidence', and the offset against
+    co-interviewers from the fixed-effects model, shrunk, with its 95% interval."""
     rated = ~no_evidence
-    who, diff = offsets(units[rated], raters[rated], scores[rated].astype(float))
-    # One stable sort per array instead of a mask over every rating per interviewer: each interviewer's
-    # ratings are then a slice, still in their original order, so means and sums come out bit for bit the
-    # same as over a mask (summation order is part of a float's value).
+    figures, tau2, within = _model(raters[rated], applications[rated], items[rated], scores[rated])
+    # One stable sort instead of a mask over every rating per interviewer: each interviewer's ratings are
+    # then a slice.
     by_rater = np.argsort(raters, kind="stable")
     rater_ids, rater_bounds = _runs(raters[by_rater])
     rater_slice = {int(r): (rater_bounds[i], rater_bounds[i + 1]) for i, r in enumerate(rater_ids.tolist())}
-    by_who = np.argsort(who, kind="stable")
-    who_ids, who_bounds = _runs(who[by_who])
-    who_slice = {int(r): (who_bounds[i], who_bounds[i + 1]) for i, r in enumerate(who_ids.tolist())}
     results = []
     for rater in sorted(set(card_counts) | set(rater_ids.tolist())):
         start, end = rater_slice.get(int(rater), (0, 0))
@@ -105,18 +156,11 @@ def calibrate(card_counts: dict[int, int], raters: np.ndarray, units: np.ndarray
             interviewer_id=int(rater), scorecards=card_counts.get(int(rater), 0),
             distribution={level: 0 for level in range(1, 6)} | dict(zip(values.tolist(), counts.tolist())),
             no_evidence_share=float(no_evidence[mine].mean()) if len(mine) else None)
-        start, end = who_slice.get(int(rater), (0, 0))
-        d = diff[by_who[start:end]]
-        result.comparisons = len(d)
-        if len(d):
-            result.offset = float(d.mean())
-            if len(d) > 1:
-                half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
-                result.low, result.high = result.offset - half, result.offset + half
-            else:
-                result.low, result.high = -math.inf, math.inf
+        if int(rater) in figures:
+            (result.candidates, result.colleagues, result.identifiable, result.raw_offset, result.shrinkage,
+             result.offset, result.low, result.high) = figures[int(rater)]
         results.append(result)
-    return results
+    return Calibration(results, tau2, within)
 
 
 @dataclass(frozen=True)
