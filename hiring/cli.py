@@ -89,7 +89,7 @@ def recompute_scores_command() -> None:
 
 
 @click.command("train-model")
-@click.option("--if-missing", is_flag=True, help="Train only when no model has been saved yet.")
+@click.option("--if-missing", is_flag=True, help="Train only when no model of the current format is saved.")
 @with_appcontext
 def train_model_command(if_missing: bool) -> None:
     """Train the retention model on past hires and report its cross-validated AUC and Brier score."""
@@ -98,7 +98,7 @@ def train_model_command(if_missing: bool) -> None:
     from flask import current_app
 
     from hiring.models import utcnow
-    from hiring.scoring.model import TooFewHires, load_report
+    from hiring.scoring.model import ANY_LEAVING, TooFewHires, load_report
     from hiring.scoring.service import feature_names, train_retention_model
 
     folder = Path(current_app.instance_path)
@@ -109,12 +109,20 @@ def train_model_command(if_missing: bool) -> None:
         report = train_retention_model(db.session, folder, utcnow().date())
     except TooFewHires as refusal:
         raise click.ClickException(str(refusal)) from None
-    click.echo(_("Retention model trained on %(hires)d hires (%(leavers)d left within a year): cross-validated "
-                 "ROC-AUC %(auc)s (sd %(sd)s), Brier score %(brier)s.", hires=report.hires, leavers=report.leavers,
-                 auc=decimal(report.auc, 2), sd=decimal(report.auc_sd, 2), brier=decimal(report.brier, 3)))
     names = feature_names(db.session, report.features)
-    top = ", ".join(f"{names[i['feature']]} ({i['mean']:.3f})" for i in report.importance[:3])
-    click.echo(_("Most predictive: %(top)s. Saved in %(folder)s.", top=top, folder=folder))
+    for o in report.outcomes:
+        click.echo(_("Left within a year for any reason (The Offer counts as leaving):") if o.outcome == ANY_LEAVING
+                   else _("Left within a year, not counting The Offer (%(num)d who took it left out):", num=o.excluded))
+        click.echo("  " + _("%(hires)d hires, %(leavers)d left within a year: cross-validated ROC-AUC %(auc)s "
+                            "(95%% interval %(low)s to %(high)s, DeLong), Brier score %(brier)s.",
+                            hires=o.hires, leavers=o.leavers, auc=decimal(o.auc, 2), low=decimal(o.auc_low, 2),
+                            high=decimal(o.auc_high, 2), brier=decimal(o.brier, 3)))
+        click.echo("  " + (_("Candidate pages show its prediction, as advice.") if o.predicts else
+                           _("The model does not predict yet (its AUC interval includes 0.5): no prediction shown.")))
+        important = [f"{names[i['feature']]} ({i['mean']:.3f})" for i in o.importance if i["low"] > 0]
+        click.echo("  " + (_("Important on held-out hires: %(top)s.", top=", ".join(important)) if important else
+                           _("No feature shows importance on held-out hires.")))
+    click.echo(_("Saved in %(folder)s.", folder=folder))
 
 
 def _print_logins(logins: list[tuple[str, str]], password: str) -> None:

@@ -35,13 +35,17 @@ def test_krippendorff_ordinal_alpha_matches_the_published_example():
     assert result.applications == 11  # the last unit has a single rating: not pairable
 
 
-def test_offsets_compare_with_co_raters_of_the_same_unit():
-    units = np.array(["a", "a", "a", "b", "b", "c"])
-    raters = np.array([1, 2, 3, 1, 2, 1])
-    scores = np.array([5.0, 3.0, 4.0, 4.0, 2.0, 1.0])
-    who, diff = offsets(units, raters, scores)
-    # a: 5 - mean(3, 4) = 1.5; 3 - 4.5 = -1.5; 4 - 4 = 0; b: 4 - 2 = 2, 2 - 4 = -2; c has no co-rater.
-    assert who.tolist() == [1, 2, 3, 1, 2] and diff.tolist() == [1.5, -1.5, 0.0, 2.0, -2.0]
+def test_offsets_are_one_comparison_per_shared_candidate():
+    # Candidate a: two items, raters 1-3; b: one item, raters 1 and 2; c: rater 1 alone (no comparison).
+    # Rater 1 rates a point above the others throughout, so the model's offsets are (+1, 0, 0) and each
+    # comparison is exact: 1 for rater 1, 0 for the others, once per candidate however many items.
+    raters = np.array([1, 2, 3, 1, 2, 3, 1, 2, 1])
+    apps = np.array(["a", "a", "a", "a", "a", "a", "b", "b", "c"])
+    items = np.array([0, 0, 0, 1, 1, 1, 0, 0, 0])
+    scores = np.array([4.0, 3.0, 3.0, 5.0, 4.0, 4.0, 3.0, 2.0, 1.0])
+    who, app, diff = offsets(raters, apps, items, scores)
+    assert who.tolist() == [1, 2, 3, 1, 2] and app.tolist() == ["a", "a", "a", "b", "b"]
+    assert diff.tolist() == pytest.approx([1.0, 0.0, 0.0, 1.0, 0.0], abs=1e-9)  # the fit stops within 1e-10
 
 
 def test_a_lenient_interviewer_is_flagged_and_a_fair_one_is_not():
@@ -54,8 +58,9 @@ def test_a_lenient_interviewer_is_flagged_and_a_fair_one_is_not():
             raters.append(rater)
             scores.append(int(np.clip(round(truth + bias + rng.normal(0, 0.5)), 1, 5)))
     units, raters, scores = np.array(units), np.array(raters), np.array(scores)
-    result = {r.interviewer_id: r for r in calibrate({1: 60, 2: 60, 3: 60, 4: 60}, raters, units, scores,
-                                                     np.zeros(len(scores), bool))}
+    result = {r.interviewer_id: r for r in calibrate({1: 60, 2: 60, 3: 60, 4: 60}, raters, units,
+                                                     np.zeros(len(units), int), scores,
+                                                     np.zeros(len(scores), bool)).people}
     assert result[1].flagged and result[1].offset > 0.5 and result[1].low > 0
     assert not any(result[r].flagged for r in (2, 3, 4))
     assert sum(result[1].distribution.values()) == 60
@@ -63,8 +68,10 @@ def test_a_lenient_interviewer_is_flagged_and_a_fair_one_is_not():
 
 def test_too_few_comparisons_are_never_flagged():
     units, raters, scores = np.array([1, 1]), np.array([1, 2]), np.array([5, 1])
-    result = {r.interviewer_id: r for r in calibrate({}, raters, units, scores, np.zeros(2, bool))}
-    assert result[1].offset == 4 and not result[1].flagged
+    result = {r.interviewer_id: r for r in calibrate({}, raters, units, np.zeros(2, int), scores,
+                                                     np.zeros(2, bool)).people}
+    # One candidate, two raters: mirror images about their midpoint, and neither is flagged.
+    assert result[1].raw_offset == 2 and result[1].candidates == 1 and not result[1].flagged
 
 
 def _synthetic(n=400, seed=0, noise=False):
@@ -82,14 +89,15 @@ def _synthetic(n=400, seed=0, noise=False):
 def test_the_model_finds_the_value_that_predicts_retention():
     X, y, features = _synthetic()
     _model, report = train(X, y, features)
-    assert report.auc > 0.7
-    assert report.importance[0]["feature"] == "v2"
+    outcome = report.outcomes[0]
+    assert outcome.auc > 0.7 and outcome.predicts
+    assert outcome.importance[0]["feature"] == "v2" and outcome.importance[0]["low"] > 0
 
 
 def test_on_noise_the_model_is_no_better_than_chance():
     X, y, features = _synthetic(noise=True)
     _model, report = train(X, y, features)
-    assert 0.35 < report.auc < 0.65
+    assert all(0.35 < o.auc < 0.65 and not o.predicts for o in report.outcomes)
 
 
 def test_the_model_refuses_too_few_hires():
@@ -107,4 +115,4 @@ def test_model_is_kept_with_its_report(tmp_path):
     X, y, features = _synthetic()
     fitted, report = train(X, y, features)
     save(tmp_path, fitted, report)
-    assert load_report(tmp_path).auc == report.auc
+    assert load_report(tmp_path) == report
