@@ -58,6 +58,12 @@ GATE_LABELS = {
 }
 
 
+# The "and" rule for missing evidence, in one sentence: the scorecard says it where "No evidence" is chosen and
+# the gate's incomplete reason repeats it, so that both tell people the same thing.
+NO_EVIDENCE_RULE = _l("The gate needs evidence on every core value and must-have requirement from at least one "
+                      "interviewer.")
+
+
 def gate_reason(reason: dict) -> str:
     """A stored gate reason (a code and its numbers) in words a recruiter understands."""
     code = reason.get("code")
@@ -80,7 +86,8 @@ def gate_reason(reason: dict) -> str:
         return ngettext("%(num)d scorecard not submitted yet.", "%(num)d scorecards not submitted yet.",
                         int(reason.get("count") or 0))
     if code == "no_evidence":
-        return _("No evidence yet on '%(item)s'.", item=reason.get("item"))
+        return "%s %s" % (_("No interviewer has given evidence on '%(item)s' yet.", item=reason.get("item")),
+                          NO_EVIDENCE_RULE)
     if code == "no_requirement_ratings":
         return _("No ratings on the requirements yet.")
     if code == "no_value_ratings":
@@ -139,6 +146,14 @@ def percent(fraction: float, digits: int = 0) -> str:
     return format_percent(fraction, format="#,##0" + ("." + "0" * digits if digits else "") + "%")
 
 
+def impact_ratio(ratio, digits: int = 2) -> str:
+    """An exact impact ratio rounded down for display (0.79 for 0.7999...), so that it never reads 0.80 beside
+    a four-fifths flag; the rule itself is hiring.analytics.fairness.below_four_fifths."""
+    from hiring.analytics.fairness import floor_decimal  # here: it loads SciPy, which most pages never need
+
+    return decimal(floor_decimal(ratio, digits), digits)
+
+
 def init_app(app: Flask) -> None:
     """Make the label functions and locale helpers available in every template."""
     app.jinja_env.globals.update(
@@ -148,6 +163,7 @@ def init_app(app: Flask) -> None:
         recommendation_label=RECOMMENDATION_LABELS.__getitem__,
         gate_label=GATE_LABELS.__getitem__,
         gate_reason=gate_reason,
+        no_evidence_rule=NO_EVIDENCE_RULE,
         owner_label=OWNER_LABELS.__getitem__,
         sign_off_label=SIGN_OFF_LABELS.__getitem__,
         task_state_label=task_state_label,
@@ -159,5 +175,6 @@ def init_app(app: Flask) -> None:
         decimal=decimal,
         signed=signed,
         percent=percent,
+        impact_ratio=impact_ratio,
         get_locale=get_locale,
     )

@@ -11,6 +11,7 @@ from hiring.demo import DEMO_PASSWORD, database_is_empty
 from hiring.extensions import db
 from hiring.models import (
     Application,
+    Candidate,
     CoreValue,
     EndReason,
     Enrollment,
@@ -61,9 +62,10 @@ def test_seed_demo_makes_a_believable_company_once(runner):
     assert len(open_jobs) == 3 and all(len(j.requirements) >= 3 for j in open_jobs)
     assert all(any(r.must_have for r in j.requirements) for j in open_jobs)
 
-    # About sixty candidates in the open pipeline, spread over every stage.
+    # About sixty candidates in the open pipeline, spread over every stage (past applicants are anonymised).
     by_stage = dict(db.session.execute(
-        sa.select(Application.stage, sa.func.count()).where(Application.stage != Stage.HIRED)
+        sa.select(Application.stage, sa.func.count()).join(Candidate, Application.candidate_id == Candidate.id)
+        .where(Application.stage != Stage.HIRED, Candidate.anonymised_at.is_(None))
         .group_by(Application.stage)).all())
     assert 50 <= sum(by_stage.values()) <= 70
     assert set(by_stage) == set(Stage) - {Stage.HIRED}
@@ -99,6 +101,14 @@ def test_seed_demo_makes_a_believable_company_once(runner):
     assert all(o.hire.end_reason is EndReason.OFFER_ACCEPTED and o.paid_minor == o.amount_minor for o in taken)
     assert sum(h.end_reason is EndReason.RESIGNED for h in hires) > 10
     assert all(not h.user.active for h in hires if h.end_date is not None)
+
+    # Past applicants who were not hired make a believable funnel: every step lets through some and not all,
+    # and some candidates withdrew at every step but the last few.
+    from hiring.analytics.service import funnel_and_fairness
+
+    steps = funnel_and_fairness(db.session)["steps"]
+    assert all(0.4 <= s["pass_through"].rate <= 0.9 for s in steps), [s["pass_through"].rate for s in steps]
+    assert all(s["withdrew"] > 0 for s in steps)
 
     # A second run refuses, and says how to force it.
     again = runner.invoke(args=["seed-demo"])

@@ -203,6 +203,8 @@ class Demo:
 
 def seed_demo(session: Session, seed: int = 2026, today: date | None = None, locale: str = "en") -> dict[str, int]:
     """Fill the database with the demo company in a language (flushed, not committed); returns what it made."""
+    from hiring.demo.amendments import add_amendments
+    from hiring.demo.applicants import add_past_applicants
     from hiring.demo.history import add_history
 
     demo = Demo(session, random.Random(seed), today or date.today(), locale)
@@ -210,6 +212,8 @@ def seed_demo(session: Session, seed: int = 2026, today: date | None = None, loc
     demo.company()
     demo.current_pipeline()
     add_history(demo)
+    add_past_applicants(demo)  # after the history, so that everything made before it stays as it was
+    add_amendments(demo)  # with a random generator of its own too
     session.flush()
     counted = {"users": User, "core values": CoreValue, "jobs": Job, "candidates": Candidate,
                "applications": Application, "scorecards": Scorecard, "hires": Hire, "offers": QuitOffer}

@@ -23,7 +23,7 @@ from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
 from hiring.pipeline.stages import OPEN_STAGES, allowed_moves
 from hiring.scoring.model import load_report
-from hiring.scoring.service import predicted_retention
+from hiring.scoring.service import gate_uncertainty, predicted_retention
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 
@@ -161,6 +161,7 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
     predictions = predicted_retention(db.session, folder, [a.id for a in data["applications"]]) if report else {}
     return render_template("pipeline/candidate.html", forms=forms, set_password_links=links,
                            predictions=predictions, model_report=report,
+                           uncertainty=gate_uncertainty(db.session, data["applications"], data["assignments"]),
                            self_id_status=selfid.status(db.session, candidate_id),
                            self_id_link=url_for(".self_identification", token=selfid.make_token(candidate_id),
                                                 _external=True), **data), status

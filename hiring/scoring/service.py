@@ -18,6 +18,7 @@ from hiring.models import (
     Rating,
     Requirement,
     Scorecard,
+    ScorecardRevision,
     ScorecardStatus,
     User,
     utcnow,
@@ -210,7 +211,8 @@ def int_rows(session: Session, stmt, chunk: int = 65536):
 
 
 def calibration_data(session: Session) -> dict:
-    """Submitted ratings as arrays, with interviewer names and item names, for the calibration page; 5 queries."""
+    """Each submitted scorecard's first submitted ratings as arrays, with interviewer names and item names, for
+    the calibration page; 6 queries."""
     import numpy as np
 
     from hiring.scoring.calibration import calibrate, reliability
@@ -237,6 +239,14 @@ def calibration_data(session: Session) -> dict:
     packed = int_rows(session, sa.select((sa.cast(Rating.scorecard_id, sa.BigInteger) * span + item) * 8 + score)
                       .join(Scorecard, Rating.scorecard_id == Scorecard.id)
                       .where(submitted).order_by(Scorecard.id, Rating.id))[:, 0]
+    # An amended scorecard counts as first submitted: only ratings given before seeing colleagues' scorecards
+    # are independent, and agreement and leniency are about independent ratings.
+    first = _first_versions(session, span)
+    if first:
+        amended = np.array(sorted(first), dtype=np.int64)
+        packed = np.concatenate([packed[~np.isin(packed // 8 // span, amended)],
+                                 np.array([code for card in amended.tolist() for code in first[card]],
+                                          dtype=np.int64)])
     # Small integer types where the values allow: at two million ratings every byte per rating is 2 MB.
     scores = (packed % 8).astype(np.int8)
     packed //= 8
@@ -246,15 +256,39 @@ def calibration_data(session: Session) -> dict:
     raters, applications = cards[:, 1].astype(np.int32)[card], cards[:, 2].astype(np.int32)[card]
     del card, cards
     no_evidence = scores == 0
-    people = calibrate(card_counts, raters, applications.astype(np.int64) * span + items, scores, no_evidence)
+    result = calibrate(card_counts, raters, applications, items, scores, no_evidence)
     rated = ~no_evidence
     by_code = reliability(items[rated], applications[rated], raters[rated], scores[rated])
     # Back to the keys the templates know ("r12", "v3"), in their order as text, as before.
     items_alpha = sorted((dataclasses.replace(r, item=f"{'rv'[r.item % 2]}{r.item // 2}") for r in by_code),
                          key=lambda r: r.item)
     names = dict(session.execute(
-        sa.select(User.id, User.name).where(User.id.in_([p.interviewer_id for p in people]))).all())
-    return {"people": people, "names": names, "items": items_alpha, "item_names": item_names}
+        sa.select(User.id, User.name).where(User.id.in_([p.interviewer_id for p in result.people]))).all())
+    return {"people": result.people, "between": result.between, "within": result.within,
+            "first_versions": len(first), "names": names, "items": items_alpha, "item_names": item_names}
+
+
+def _first_versions(session: Session, span: int) -> dict[int, list[int]]:
+    """Per amended submitted scorecard, its first submitted ratings packed as in calibration_data (the
+    revision of the lowest version holds the content before the first amendment); one query."""
+    first = sa.select(ScorecardRevision.scorecard_id, sa.func.min(ScorecardRevision.version).label("version")) \
+        .group_by(ScorecardRevision.scorecard_id).subquery()
+    rows = session.execute(
+        sa.select(ScorecardRevision.scorecard_id, ScorecardRevision.snapshot)
+        .join(first, sa.and_(ScorecardRevision.scorecard_id == first.c.scorecard_id,
+                             ScorecardRevision.version == first.c.version))
+        .join(Scorecard, ScorecardRevision.scorecard_id == Scorecard.id)
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED))
+    packed: dict[int, list[int]] = {}
+    for card_id, snapshot in rows:
+        codes = packed.setdefault(card_id, [])
+        for r in (snapshot or {}).get("ratings") or []:
+            code = r["requirement_id"] * 2 if r.get("requirement_id") else r["core_value_id"] * 2 + 1
+            if code >= span:  # an item deleted since: nothing left to name it by, and no colleague rates it now
+                continue
+            score = 0 if r.get("no_evidence") or r.get("score") is None else int(r["score"])
+            codes.append((card_id * span + code) * 8 + score)
+    return packed
 
 
 def _value_means(session: Session, application_ids: list[int]) -> dict[int, dict[str, float]]:
@@ -287,50 +321,55 @@ def _rows_to_matrix(rows: list[tuple[int, float | None, float | None]], means: d
 
 
 def retention_dataset(session: Session, today):
-    """Hires whose first year is over: features from their interviews, and 1 if they were still employed a
-    year after starting. Self-identification is not loaded, so it can never be a feature."""
+    """Hires whose first year is over: features from their interviews, 1 if they were still employed a year
+    after starting, and whether they left within it by taking The Offer. Self-identification is not loaded,
+    so it can never be a feature."""
     from datetime import timedelta
 
     import numpy as np
 
-    from hiring.models import Hire
+    from hiring.models import EndReason, Hire
 
     cutoff = today - timedelta(days=365)
     hires = session.execute(
-        sa.select(Hire.application_id, Hire.start_date, Hire.end_date, Application.requirements_fit,
-                  Application.values_fit)
+        sa.select(Hire.application_id, Hire.start_date, Hire.end_date, Hire.end_reason,
+                  Application.requirements_fit, Application.values_fit)
         .join(Application, Hire.application_id == Application.id).where(Hire.start_date <= cutoff)).all()
     means = _value_means(session, [h.application_id for h in hires])
     value_keys = sorted({k for m in means.values() for k in m}, key=lambda k: int(k[1:]))
     features = value_keys + ["requirements_fit", "values_fit"]
     X = _rows_to_matrix([(h.application_id, h.requirements_fit, h.values_fit) for h in hires], means, features)
     y = np.array([h.end_date is None or (h.end_date - h.start_date).days > 365 for h in hires], dtype=int)
-    return X, y, features
+    took_offer = np.array([h.end_reason == EndReason.OFFER_ACCEPTED and not stayed
+                           for h, stayed in zip(hires, y)], dtype=bool)
+    return X, y, features, took_offer
 
 
 def train_retention_model(session: Session, folder, today):
     """Train, evaluate and keep the retention model; raises TooFewHires when the data cannot support it."""
     from hiring.scoring import model
 
-    X, y, features = retention_dataset(session, today)
-    fitted, report = model.train(X, y, features)
+    X, y, features, took_offer = retention_dataset(session, today)
+    fitted, report = model.train(X, y, features, took_offer)
     model.save(folder, fitted, report)
     return report
 
 
-def predicted_retention(session: Session, folder, application_ids: list[int]) -> dict[int, float]:
-    """The saved model's probability of a one-year stay for each scored application (advice only)."""
+def predicted_retention(session: Session, folder, application_ids: list[int]) -> dict[int, dict[str, float]]:
+    """Per scored application, each outcome's probability of a one-year stay (advice only); only outcomes
+    whose model's AUC interval lies above 0.5 are predicted at all."""
     from hiring.scoring import model
 
     fitted, report = model.load_model(folder), model.load_report(folder)
-    if fitted is None or report is None or not application_ids:
+    if fitted is None or report is None or not report.predicting or not application_ids:
         return {}
     rows = session.execute(sa.select(Application.id, Application.requirements_fit, Application.values_fit)
                            .where(Application.id.in_(application_ids), Application.values_fit.is_not(None))).all()
     if not rows:
         return {}
     X = _rows_to_matrix(rows, _value_means(session, [r.id for r in rows]), report.features)
-    return dict(zip([r.id for r in rows], model.predict(fitted, X).tolist()))
+    by_outcome = {o.outcome: model.predict(fitted[o.outcome], X).tolist() for o in report.predicting}
+    return {r.id: {outcome: p[i] for outcome, p in by_outcome.items()} for i, r in enumerate(rows)}
 
 
 def feature_names(session: Session, features: list[str]) -> dict[str, str]:
@@ -340,3 +379,47 @@ def feature_names(session: Session, features: list[str]) -> dict[str, str]:
                                  .where(CoreValue.id.in_(ids.values()))).all()) if ids else {}
     labels = {"requirements_fit": _("Requirements fit"), "values_fit": _("Values fit")}
     return {f: names.get(ids[f], f) if f in ids else str(labels.get(f, f)) for f in features}
+
+
+def gate_uncertainty(session: Session, applications: list[Application], assignments: dict) -> dict:
+    """P(pass) under rater disagreement (scoring/uncertainty.py) for each application whose gate decided on
+    scores alone: every scorecard in, no veto. For one page's applications, never a list; `assignments` is the
+    page's {application id: [(assignment, interviewer name, scorecard or None)]}; 2 queries."""
+    from hiring.scoring.uncertainty import Card, Panel, pass_probability
+
+    decided = {a.id: a for a in applications if a.gate_result in (GateResult.PASSES, GateResult.FAILS)}
+    # A veto decides whatever the scores, and a missing scorecard leaves the gate incomplete: nothing to weigh.
+    cards = {i: [(assignment.kind, card) for assignment, _, card in assignments.get(i, [])] for i in decided}
+    cards = {i: rows for i, rows in cards.items() if rows and all(
+        card is not None and card.status is ScorecardStatus.SUBMITTED and not card.culture_veto
+        for _, card in rows)}
+    if not cards:
+        return {}
+    ratings: dict[int, list] = {}
+    for card_id, req_id, value_id, score in session.execute(
+            sa.select(Rating.scorecard_id, Rating.requirement_id, Rating.core_value_id, Rating.score)
+            .where(Rating.scorecard_id.in_([card.id for rows in cards.values() for _, card in rows]))
+            .order_by(Rating.id)):
+        ratings.setdefault(card_id, []).append((("r", req_id) if req_id is not None else ("v", value_id), score))
+    # The jobs' requirements and every core value in one statement: (kind, id, job, weight, must have, name,
+    # retired).
+    jobs = {decided[i].job_id for i in cards}
+    items = session.execute(sa.union_all(
+        sa.select(sa.literal("r"), Requirement.id, Requirement.job_id, Requirement.weight, Requirement.must_have,
+                  Requirement.name, sa.false()).where(Requirement.job_id.in_(jobs)),
+        sa.select(sa.literal("v"), CoreValue.id, sa.null(), sa.null(), sa.null(), CoreValue.name,
+                  CoreValue.retired_at.is_not(None)))).all()
+    result = {}
+    for application_id, rows in sorted(cards.items()):
+        application = decided[application_id]
+        mine = [Card(kind.value, ratings.get(card.id, [])) for kind, card in rows]
+        rated = {key[1] for card in mine for key, score in card.ratings if key[0] == "v" and score is not None}
+        reqs = [i for i in items if i[0] == "r" and i[2] == application.job_id]
+        # The same items as score_application: active values, and retired ones where they were scored here.
+        panel = Panel(requirement_weights={i[1]: i[3] for i in reqs},
+                      must_haves={i[1]: i[5] for i in reqs if i[4]},
+                      values={i[1]: i[5] for i in items if i[0] == "v" and (not i[6] or i[1] in rated)},
+                      requirements_threshold=application.job.requirements_threshold,
+                      values_threshold=application.job.values_threshold, floor=_floor())
+        result[application_id] = pass_probability(mine, panel)
+    return result
