@@ -128,3 +128,19 @@ def lenient_and_strict(value: CoreValue, lenient, strict, n: int = 12, *, agreei
         app_ = application()
         for person, score in ((lenient, 5), (strict, 2)) + (((agreeing, 2),) if agreeing else ()):
             submitted_scorecard(assignment(app_, person), {value: score}, evidence="e")
+
+
+def applicant_through(job, stages, gender=None, age_band=None):
+    """An application that went through `stages` (the last is where it is now), with self-identification."""
+    from hiring.models import SelfIdentification, Stage, StageChange, utcnow
+
+    person = candidate()
+    db.session.add(SelfIdentification(candidate_id=person.id, gender=gender, age_band=age_band))
+    made = application(job, person)
+    made.stage = Stage(stages[-1])
+    previous = None
+    for stage in stages:
+        db.session.add(StageChange(application=made, from_stage=previous, to_stage=Stage(stage),
+                                   changed_at=utcnow(), reason="x"))
+        previous = Stage(stage)
+    return made

@@ -99,18 +99,7 @@ def test_nobody_selected():
 
 
 def _applicant(job, gender, stages, db, factories):
-    from hiring.models import SelfIdentification, Stage, StageChange, utcnow
-
-    candidate = factories.candidate()
-    db.session.add(SelfIdentification(candidate_id=candidate.id, gender=gender))
-    application = factories.application(job, candidate)
-    application.stage = Stage(stages[-1])
-    previous = None
-    for stage in stages:
-        db.session.add(StageChange(application=application, from_stage=previous, to_stage=Stage(stage),
-                                   changed_at=utcnow(), reason="x"))
-        previous = Stage(stage)
-    return application
+    return factories.applicant_through(job, stages, gender=gender)
 
 
 def test_funnel_and_fairness_report(client, login_as):

@@ -12,22 +12,10 @@ from pypdf import PdfReader
 from scipy.stats import fisher_exact
 
 from hiring.extensions import db
-from hiring.models import Role, SelfIdentification, Stage, StageChange, utcnow
+from hiring.models import Role
 from tests import factories
 
-
-def _applicant(job, stages, gender=None, age_band=None):
-    """An application that went through `stages` (the last is where it is now), with self-identification."""
-    candidate = factories.candidate()
-    db.session.add(SelfIdentification(candidate_id=candidate.id, gender=gender, age_band=age_band))
-    application = factories.application(job, candidate)
-    application.stage = Stage(stages[-1])
-    previous = None
-    for stage in stages:
-        db.session.add(StageChange(application=application, from_stage=previous, to_stage=Stage(stage),
-                                   changed_at=utcnow(), reason="x"))
-        previous = Stage(stage)
-    return application
+_applicant = factories.applicant_through
 
 
 def _company():
