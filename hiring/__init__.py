@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
     app.config.update(from_environment(instance, config or {}))
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_limits(app)
     register_errorhandlers(app)
@@ -54,6 +55,13 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     i18n.init_app(app)
     auth.init_app(app, login_manager)
+
+
+def register_converters(app: Flask) -> None:
+    """URL converters, before any route: `<int:...>` stops at the largest id (a larger one is a 404)."""
+    from hiring import bounds
+
+    bounds.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

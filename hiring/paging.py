@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import Session
 
+from hiring.bounds import page_number
+
 
 class ListPage(Pagination):
     """A page: `rows(limit, offset)` gives the statement of the page's rows, `total` the statement of the count."""
@@ -30,6 +32,8 @@ class ListPage(Pagination):
 def list_page(session: Session, rows: Callable[[int, int], sa.Select], count: sa.Select, *, page: int | None = None,
               per_page: int) -> ListPage:
     """A page of a list (the page number from ?page= unless given); past the end, no rows and the true total."""
+    if page is None:
+        page = page_number(per_page)
     return ListPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False, session=session, rows=rows,
                     total=count)
 

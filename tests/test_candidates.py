@@ -3,7 +3,7 @@ application page, and who may see what."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +25,9 @@ from hiring.models import (
     utcnow,
 )
 from tests import factories
+
+# A start date a week ahead: hiring refuses dates outside a window around today (tests/test_bounds.py).
+START = date.today() + timedelta(days=7)
 
 
 def _count(model) -> int:
@@ -284,7 +287,7 @@ def test_hiring_from_the_page_shows_hr_the_set_password_link(client, login_as):
     missing = _move(client, application, "hired", reason="Passed")
     assert missing.status_code == 400
     assert "Give the start date of the new hire." in missing.get_data(as_text=True)
-    response = _move(client, application, "hired", reason="Passed", start_date="2026-12-07",
+    response = _move(client, application, "hired", reason="Passed", start_date=START.isoformat(),
                      mentor_id=str(mentor.id))
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -308,7 +311,7 @@ def test_set_password_link_is_for_hr_not_recruiters(client, login_as):
     application = factories.application(stage=Stage.DECISION)
     application.gate_result = GateResult.PASSES
     db.session.commit()
-    response = _move(client, application, "hired", reason="Passed", start_date="2026-12-07")
+    response = _move(client, application, "hired", reason="Passed", start_date=START.isoformat())
     assert response.status_code == 302
     assert "/set-password/" not in client.get(response.headers["Location"]).get_data(as_text=True)
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from hiring.bounds import to_int
 from hiring.models import AuditEvent, Role, User
 
 PER_PAGE = 50
@@ -32,10 +33,12 @@ class Cursor:
     def parse(cls, text: str) -> Cursor | None:
         """A cursor from a link; None for anything else."""
         at, _sep, number = (text or "").partition("_")
+        event_id = to_int(number, low=0)  # beyond an id column no event has it, and the driver would fail on it
         try:
-            return cls(datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc), int(number))
+            moment = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc)
         except ValueError:
             return None
+        return None if event_id is None else cls(moment, event_id)
 
     @classmethod
     def of(cls, event: AuditEvent) -> Cursor:
@@ -64,7 +67,7 @@ class Filters:
             where.append(AuditEvent.entity_id == self.entity_id)
         if self.since:
             where.append(AuditEvent.occurred_at >= datetime.combine(self.since, time(), timezone.utc))
-        if self.until:
+        if self.until and self.until < date.max:  # the view bounds dates; date.max + 1 day would overflow
             where.append(AuditEvent.occurred_at < datetime.combine(self.until + timedelta(days=1), time(),
                                                                    timezone.utc))
         return where

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
+from hiring.bounds import MAX_ID
 from hiring.errors import DomainError
 from hiring.forms import options
 from hiring.jobs.service import NAME_LENGTH, JobInput, RequirementInput
@@ -41,7 +42,10 @@ def _manager_id(value):
     """The hiring manager's user id; '' or 0 means none. Anything else not a number is refused by the field."""
     if value in (None, "", "0", 0):
         return None
-    return int(value)
+    number = int(value)
+    if not 0 < number <= MAX_ID:  # no user has it, and beyond an id column the database driver fails on it
+        raise ValueError(value)
+    return number
 
 
 def _anchor(level: int):

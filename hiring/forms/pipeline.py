@@ -5,8 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from hiring.bounds import company_date, date_outside, start_date_window
 from hiring.forms import options
 from hiring.labels import KIND_LABELS, STAGE_LABELS
 from hiring.models import InterviewKind, Stage
@@ -23,6 +24,14 @@ def _optional_int(value):
     except (TypeError, ValueError):
         return None
     return number or None
+
+
+def _start_date_window(form, field) -> None:
+    """A start date within the window the hire service accepts (the same rule, said next to the field)."""
+    if field.data is not None:
+        problem = date_outside(field.data, *start_date_window(company_date()))
+        if problem:
+            raise ValidationError(problem)
 
 
 class CandidateForm(FlaskForm):
@@ -58,7 +67,7 @@ class MoveForm(FlaskForm):
                            validators=[DataRequired(_l("Choose a stage."))])
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=2000)],
                            description=_l("Why the application moves: it is kept in its history."))
-    start_date = DateField(_l("Start date (when hiring)"), validators=[Optional()])
+    start_date = DateField(_l("Start date (when hiring)"), validators=[Optional(), _start_date_window])
     mentor_id = SelectField(_l("Mentor (when hiring)"), coerce=_optional_int, validators=[Optional()])
 
 

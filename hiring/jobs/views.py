@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hiring.auth.roles import RECRUITING, roles_required
+from hiring.bounds import page_number
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms import options
@@ -27,7 +28,7 @@ def index():
     """Jobs with their applications per open stage; open ones first, filtered by ?status=."""
     status = request.args.get("status", "all")
     status = status if status in STATUSES else "all"
-    page = db.paginate(service.job_list(status), per_page=JOBS_PER_PAGE, max_per_page=JOBS_PER_PAGE, error_out=False)
+    page = db.paginate(service.job_list(status), page=page_number(JOBS_PER_PAGE), per_page=JOBS_PER_PAGE, max_per_page=JOBS_PER_PAGE, error_out=False)
     counts = service.stage_counts(db.session, [j.id for j in page.items])
     return render_template("jobs/index.html", page=page, counts=counts, status=status, open_stages=OPEN_STAGES)
 

@@ -5,12 +5,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from babel.numbers import get_currency_precision, list_currencies
+from flask_babel import format_currency
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hiring.audit import record
 from hiring.errors import DomainError
 from hiring.models import WEEKS, OfferPolicy, OfferTiming
+
+# Far inside the BIGINT column (2**63 - 1): ten billion dollars is not a payment to leave, it is a typing error.
+MAX_MINOR = 10 ** 12
 
 DEFAULT = {"amount_minor": 400_000, "currency": "USD", "timing": OfferTiming.GRADUATION, "after_week": None,
            "decision_days": 7}
@@ -32,9 +36,14 @@ def to_minor(amount: str, currency: str) -> int:
     if not value.is_finite() or value <= 0:
         raise DomainError(_("The amount must be more than zero."), field="amount")
     digits = get_currency_precision(currency)
+    # Compared before rounding: quantize() itself fails on 1e30 (more digits than the context holds).
+    if value * (10 ** digits) > MAX_MINOR:
+        raise DomainError(_("That amount is too large: at most %(amount)s.",
+                            amount=format_currency(to_major(MAX_MINOR, currency), currency)), field="amount")
     minor = (value * (10 ** digits)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if minor > 10 ** 12:
-        raise DomainError(_("That amount is too large."), field="amount")
+    if minor < 1:  # 0.004 dollars is no cent: the column holds whole minor units, at least one
+        raise DomainError(_("The amount is less than the currency's smallest unit (%(amount)s).",
+                            amount=format_currency(to_major(1, currency), currency)), field="amount")
     return int(minor)
 
 

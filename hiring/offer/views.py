@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from hiring.auth.roles import ANY_ROLE, roles_required
+from hiring.bounds import page_number
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms.offer import CorrectForm, DecideForm, PolicyForm
@@ -22,7 +23,7 @@ STAFF = (Role.HR, Role.ADMIN)
 @roles_required(*STAFF)
 def index():
     """Who is eligible, which offers wait for a decision, and the decisions made."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number(queries.PER_PAGE)
     return render_template("offer/index.html", **queries.offer_lists(db.session, today(), utcnow(), page))
 
 

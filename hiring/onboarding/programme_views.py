@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hiring.auth.roles import roles_required
+from hiring.bounds import query_int
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms.onboarding import OWNER_LABELS, SIGN_OFF_LABELS, ProgrammeTaskForm
-from hiring.models import ProgrammeTask, Role, SignOff, TaskOwner
+from hiring.models import WEEKS, ProgrammeTask, Role, SignOff, TaskOwner
 from hiring.onboarding import programme
 
 bp = Blueprint("programme", __name__, url_prefix="/onboarding/programme")
@@ -26,7 +27,7 @@ def _values(form: ProgrammeTaskForm) -> dict:
 @roles_required(*EDITORS)
 def index():
     """The programme by week, with a form to add a task."""
-    form = ProgrammeTaskForm(week=request.args.get("week", 1, type=int))
+    form = ProgrammeTaskForm(week=query_int("week", 1, low=1, high=WEEKS))
     return render_template("onboarding/programme.html", weeks=programme.programme(db.session), form=form,
                            owner_labels=OWNER_LABELS, sign_off_labels=SIGN_OFF_LABELS)
 

@@ -8,16 +8,21 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hiring.audit import record
+from hiring.bounds import company_date, date_outside, start_date_window
 from hiring.errors import Conflict, DomainError
 from hiring.models import Application, Hire, Role, User
 from hiring.onboarding.enrolment import enrol
 
 
 def make_hire(session: Session, application: Application, *, start_date: date | None,
-              mentor_id: int | None, actor_id: int) -> Hire:
+              mentor_id: int | None, actor_id: int, today: date | None = None) -> Hire:
     """Create the hire, a login without a password for the new hire, and their enrolment."""
     if start_date is None:
         raise DomainError(_("Give the start date of the new hire."), field="start_date")
+    # Also checked by the form; here because every later due date is computed from it (9999-12-31 was a 500).
+    problem = date_outside(start_date, *start_date_window(today or company_date()))
+    if problem:
+        raise DomainError(problem, field="start_date")
     candidate = application.candidate
     if session.scalar(sa.select(User.id).where(User.email == candidate.email)) is not None:
         raise Conflict(_("There is already a login with the e-mail %(email)s; the new hire needs their own.",

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from hiring.auth.roles import RECRUITING, public, roles_required
 from hiring.auth.tokens import make_set_password_token
+from hiring.bounds import query_int
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms import options
@@ -52,7 +53,7 @@ def _field_error(form, error: DomainError) -> None:
 def candidates():
     """All applications, one row each: searched by name or e-mail, filtered by job and stage, sorted."""
     q = request.args.get("q", "").strip()
-    job_id = request.args.get("job", type=int)
+    job_id = query_int("job")
     stage = request.args.get("stage", "")
     stage = Stage(stage) if stage in Stage._value2member_map_ else None
     sort = request.args.get("sort", "newest")
@@ -69,8 +70,8 @@ def new_candidate():
     """Add a candidate and their application; a known e-mail adds the application to the same person."""
     form = CandidateForm()
     form.job_id.choices = options([(0, _("Choose a job")), *_job_choices()])
-    if request.method == "GET" and request.args.get("job", type=int):
-        form.job_id.data = request.args.get("job", type=int)
+    if request.method == "GET" and query_int("job"):
+        form.job_id.data = query_int("job")
     status = 200
     if form.validate_on_submit():
         try:

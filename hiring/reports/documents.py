@@ -14,6 +14,7 @@ from flask import abort
 from flask_babel import gettext as _
 
 from hiring import snapshots
+from hiring.bounds import to_int
 from hiring.extensions import db
 from hiring.models import utcnow
 from hiring.onboarding.views import today
@@ -36,6 +37,8 @@ def fairness_job(job_id: int | None):
 
     if job_id is None:
         return None
+    if to_int(job_id) is None:  # beyond an id column no job has it, and the driver would fail on it
+        abort(404)
     job = db.session.get(Job, job_id)
     if job is None:
         abort(404)

@@ -1,0 +1,85 @@
+"""Bounds on what people type or put in a URL, checked before it reaches the database or date arithmetic.
+
+Ids are INTEGER columns (32 bits on PostgreSQL, 64 on SQLite) and OFFSET is a 64-bit integer: a larger number
+in a path or a query string made the driver fail (NumericValueOutOfRange on PostgreSQL, OverflowError on SQLite),
+a 500. Dates far from today made `date + timedelta` overflow (9999-12-31 plus a week). The web shell registers
+the bounded `int` converter once; views read query-string integers through `query_int` and page numbers
+through `page_number`.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request
+from flask_babel import format_date
+from flask_babel import gettext as _
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL, the type of every id column (SQLite's holds more)
+MAX_OFFSET = 2**63 - 1  # the largest BIGINT, what LIMIT and OFFSET take
+
+# A hire may be entered up to a year late (back-dated) and planned up to two years ahead: wider than any real
+# start date, narrow enough that every due date, anniversary and report window stays far inside `date`'s range.
+START_DATE_PAST_DAYS = 365
+START_DATE_FUTURE_DAYS = 2 * 365
+
+# The audit log's filters: nothing was recorded before this software existed, nor after today; a year's slack
+# after today lets a bookmarked "to" date keep working.
+AUDIT_EARLIEST = date(2000, 1, 1)
+AUDIT_FUTURE_DAYS = 365
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` that matches only what fits an id column, so that a larger number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.max = MAX_ID if self.max is None else min(self.max, MAX_ID)
+
+
+def init_app(app: Flask) -> None:
+    """Replace the `int` converter; call before any blueprint registers its routes."""
+    app.url_map.converters["int"] = BoundedIntConverter
+
+
+def to_int(value, default: int | None = None, *, low: int = -MAX_ID, high: int = MAX_ID) -> int | None:
+    """`value` as an integer within [low, high]; `default` for anything else (not a number, out of range)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def query_int(name: str, default: int | None = None, *, low: int = -MAX_ID, high: int = MAX_ID) -> int | None:
+    """A query-string integer within bounds, `default` when absent, not a number or out of range (ignored)."""
+    return to_int(request.args.get(name), default, low=low, high=high)
+
+
+def page_number(per_page: int) -> int:
+    """?page= from 1 to the last page whose offset the database can hold; 1 for anything else (as for 'abc')."""
+    return to_int(request.args.get("page"), 1, low=1, high=MAX_OFFSET // per_page)
+
+
+def start_date_window(today: date) -> tuple[date, date]:
+    """The earliest and latest start date a hire may be given on `today` (both included)."""
+    return today - timedelta(days=START_DATE_PAST_DAYS), today + timedelta(days=START_DATE_FUTURE_DAYS)
+
+
+def audit_date_window(today: date) -> tuple[date, date]:
+    """The earliest and latest date the audit log's filters accept on `today` (both included)."""
+    return AUDIT_EARLIEST, today + timedelta(days=AUDIT_FUTURE_DAYS)
+
+
+def date_outside(value: date, earliest: date, latest: date) -> str | None:
+    """The message for a typed date outside [earliest, latest] (both included), None when it lies inside."""
+    if earliest <= value <= latest:
+        return None
+    return _("Give a date between %(earliest)s and %(latest)s.", earliest=format_date(earliest, "long"),
+             latest=format_date(latest, "long"))
+
+
+def company_date() -> date:
+    """The date it is now in the company's time zone (as onboarding counts days), for a window around today."""
+    return datetime.now(timezone.utc).astimezone(ZoneInfo(current_app.config["COMPANY_TIMEZONE"])).date()
