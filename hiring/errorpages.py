@@ -1,11 +1,12 @@
 """Error pages in the site's layout, and domain errors mapped to their HTTP status."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from hiring.errors import DomainError
 
@@ -14,6 +15,7 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your account may not open this page.")),
     404: (_l("Not found"), _l("There is nothing at this address.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large for this site. Nothing was saved.")),
     429: (_l("Too many attempts"), _l("Too many failed attempts from here or for this account. Wait a few "
                                       "minutes, then try again.")),
     409: (_l("Conflict"), _l("That clashes with the current state. Reload the page and try again.")),
@@ -30,6 +32,16 @@ def render_error(status: int, detail: str | None = None):
                            message=detail or message), status
 
 
+def too_large_message() -> str | None:
+    """What the 413 page says when the whole request was too large: the limit, and what to do about it."""
+    limit, length = current_app.config.get("MAX_CONTENT_LENGTH"), request.content_length
+    # Otherwise a single typed field or the number of fields was over Flask's form limits: the generic text.
+    if not limit or limit < 1024 * 1024 or length is None or length <= limit:
+        return None
+    return gettext("What you sent is larger than the %(mb)d MB this site accepts at a time. Nothing was saved: "
+                   "send a smaller file, or split a CSV file into several.", mb=limit // (1024 * 1024))
+
+
 def init_app(app: Flask) -> None:
     """Register one handler for HTTP errors, CSRF failures and domain errors."""
     from hiring.extensions import db
@@ -40,6 +52,8 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         if error.code is None or error.code < 400:
             return error
+        if isinstance(error, RequestEntityTooLarge):
+            return render_error(413, too_large_message())
         return render_error(error.code)
 
     @app.errorhandler(CSRFError)

@@ -129,7 +129,7 @@ def test_duplicates_are_reported(client, login_as):
     factories.application(job, factories.candidate(email="already@example.org"))
     db.session.commit()
     content = HEADER + "A,already@example.org,,,Loyalty team\nB,twice@example.org,,,Loyalty team\n" \
-        "B again,twice@example.org,,,Loyalty team\n"
+        "b,twice@example.org,,,Loyalty team\n"  # the same name in other case: the same person
     html = _post(client, content).get_data(as_text=True)
     assert "already@example.org has already applied to Loyalty team." in html
     assert "Same candidate and job as row 3." in html
@@ -149,3 +149,109 @@ def test_interviewers_cannot_import(client, login_as):
     login_as(Role.INTERVIEWER)
     assert client.get("/pipeline/import").status_code == 403
     assert _post(client, HEADER).status_code == 403
+
+
+def _names() -> list[str]:
+    return db.session.scalars(sa.select(Candidate.name).order_by(Candidate.email)).all()
+
+
+def test_doubled_quotes_are_one_quote_as_rfc_4180_says(client, login_as):
+    login_as(Role.RECRUITER)
+    factories.job(title="Loyalty team")
+    db.session.commit()
+    # As LibreOffice and Excel write a name with quotes in it; the sniffer used to turn doubled quotes off.
+    content = 'name,email,job\r\n"Anna ""Annie"" Smith",anna@example.org,Loyalty team\r\n'
+    assert _post(client, content).status_code == 302
+    assert _names() == ['Anna "Annie" Smith']
+
+
+def test_a_dutch_excel_export_semicolons_bom_crlf_quotes_and_line_breaks(client, login_as):
+    login_as(Role.RECRUITER)
+    factories.job(title="Loyalty team")
+    db.session.commit()
+    # Excel "CSV UTF-8" in a Dutch locale: BOM, semicolons, CRLF; quoted values holding the separator, a
+    # doubled quote and a line break (Alt+Enter in a cell), which must stay inside their rows.
+    content = ('\ufeffName;Email;Phone;Source;Job\r\n'
+               '"de Vries; Anna";anna@example.org;"+31 6 1234";"Referral\r\nby Bob";Loyalty team\r\n'
+               '"Jan ""JJ"" Jansen";jan@example.org;;"Beurs, Utrecht";Loyalty team\r\n')
+    assert _post(client, content.encode("utf-8")).status_code == 302
+    assert _names() == ["de Vries; Anna", 'Jan "JJ" Jansen']
+    sources = db.session.scalars(sa.select(Candidate.source).order_by(Candidate.email)).all()
+    assert sources == ["Referral\r\nby Bob", "Beurs, Utrecht"]
+
+
+def test_a_comma_file_whose_names_hold_semicolons_is_read_with_commas(client, login_as):
+    login_as(Role.RECRUITER)
+    factories.job(title="Loyalty team")
+    db.session.commit()
+    content = 'name,email,job\n"A; B",ab@example.org,Loyalty team\nC;D,cd@example.org,Loyalty team\n'
+    assert _post(client, content).status_code == 302
+    assert _names() == ["A; B", "C;D"]
+
+
+def test_row_numbers_count_rows_as_the_spreadsheet_shows_them(client, login_as):
+    login_as(Role.RECRUITER)
+    factories.job(title="Loyalty team")
+    db.session.commit()
+    # Row 2 spans two lines, row 3 is an empty spreadsheet row; the bad e-mail is on spreadsheet row 4.
+    content = HEADER + '"Two\nlines",two@example.org,,,Loyalty team\n,,,,\nBad,not-an-email,,,Loyalty team\n'
+    html = _post(client, content).get_data(as_text=True)
+    assert '<td class="num">4</td><td>email</td>' in html
+    assert _count(Candidate) == 0
+
+
+def test_a_stray_quote_is_an_error_not_a_changed_name(client, login_as):
+    login_as(Role.RECRUITER)
+    factories.job(title="Loyalty team")
+    db.session.commit()
+    content = HEADER + 'Good,good@example.org,,,Loyalty team\n"Anna "Annie" Smith",anna@example.org,,,Loyalty team\n'
+    response = _post(client, content)
+    assert response.status_code == 400
+    assert "Row 3 could not be read as CSV" in response.get_data(as_text=True)
+    unclosed = HEADER + 'Good,good@example.org,,,Loyalty team\n"Anna,anna@example.org,,,Loyalty team\n'
+    assert "Row 3 could not be read as CSV" in _post(client, unclosed).get_data(as_text=True)
+    assert _count(Candidate) == 0
+
+
+def test_a_file_holding_only_a_byte_order_mark_is_empty(client, login_as):
+    login_as(Role.RECRUITER)
+    for content in (b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n"):
+        response = _post(client, content)
+        assert response.status_code == 400
+        assert "The file is empty." in response.get_data(as_text=True)
+    assert _count(Candidate) == 0
+
+
+def test_a_value_over_the_csv_field_limit_is_a_file_error(client, login_as):
+    login_as(Role.RECRUITER)
+    factories.job(title="Loyalty team")
+    db.session.commit()
+    huge = "x" * (128 * 1024 + 1)  # one more than the csv module's field size limit
+    for content in (f"name,email,job,{huge}\n", HEADER + f"{huge},a@example.org,,,Loyalty team\n",
+                    f'name,email,job\n"{huge}\n'):  # and an unclosed quote swallowing the file
+        response = _post(client, content)
+        assert response.status_code == 400
+        assert "KB" in response.get_data(as_text=True) and "Row " in response.get_data(as_text=True)
+    assert "Row 1 holds a value longer than 128 KB" in _post(client, f"name,email,job,{huge}\n").get_data(
+        as_text=True)
+    assert _count(Candidate) == 0
+
+
+def test_one_email_under_two_names_is_a_row_error_not_a_merge(client, login_as):
+    login_as(Role.RECRUITER)
+    first, second = factories.job(title="First"), factories.job(title="Second")
+    db.session.commit()
+    content = HEADER + "Anna Smith,anna@example.org,,,First\nBen Jones,ben@example.org,,,First\n" \
+        "Annabel Smythe,ANNA@example.org,,,Second\n"
+    response = _post(client, content)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<td class="num">4</td><td>name</td><td>Row 2 gives this e-mail address to &#39;Anna Smith&#39;: ' \
+           'one address is one candidate.</td>' in html
+    assert "Nothing was imported: 1 problem in the file." in html
+    assert _count(Candidate) == 0 and _count(Application) == 0
+    # The same name again, in other case and spacing, is the same person applying twice.
+    content = HEADER + "Anna Smith,anna@example.org,,,First\nanna  SMITH,anna@example.org,,,Second\n"
+    assert _post(client, content).status_code == 302
+    assert _names() == ["Anna Smith"] and _count(Application) == 2
+    assert {first.id, second.id} == set(db.session.scalars(sa.select(Application.job_id)))

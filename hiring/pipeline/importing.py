@@ -1,8 +1,7 @@
 """Importing candidates from a CSV file: every row is checked first, then all are imported or none."""
 from __future__ import annotations
 
-import csv
-import io
+import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from hiring.audit import record
 from hiring.errors import DomainError
 from hiring.models import Application, Candidate, Job, JobStatus, Stage, StageChange, utcnow
+from hiring.pipeline import csvfile
 from hiring.privacy.consent import notice_given, set_consent
 
 REQUIRED_COLUMNS = ("name", "email", "job")
@@ -50,39 +50,28 @@ class ImportSummary:
     recognised_candidates: int = 0
 
 
-def read_rows(data: bytes) -> list[dict[str, str]]:
-    """Decode and parse the file into rows keyed by lower-case column name, or refuse the whole file."""
-    if not data.strip():
-        raise ImportRejected(_("The file is empty."))
+def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """Decode and parse the file into (spreadsheet row, row keyed by lower-case column), or refuse the file."""
     if len(data) > MAX_BYTES:
         raise ImportRejected(_("The file is larger than %(mb)d MB; split it into smaller files.",
                                mb=MAX_BYTES // (1024 * 1024)))
-    if b"\x00" in data:
-        raise ImportRejected(_("This is not a CSV file: it holds binary data."))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected(_("This is not a CSV file in UTF-8. Save it from your spreadsheet as "
-                               "'CSV UTF-8' and try again.")) from None
-    first_line = text.splitlines()[0]
-    try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
+        text = csvfile.decode(data)
+        if not text.strip():  # nothing, or only a byte order mark and blank lines
+            raise ImportRejected(_("The file is empty."))
+        records = csvfile.read_records(text, REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    except csvfile.UnreadableCsv as error:
+        raise ImportRejected(str(error)) from None
+    columns = [c.strip().lower() for c in records[0][1]]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ImportRejected(_("This does not look like a candidates file: the first row must name the columns "
                                "%(required)s (and optionally %(optional)s); missing: %(missing)s.",
                                required=", ".join(REQUIRED_COLUMNS), optional=", ".join(OPTIONAL_COLUMNS),
                                missing=", ".join(missing)))
-    reader.fieldnames = columns
-    try:
-        rows = [{k: (v or "").strip() for k, v in row.items() if isinstance(k, str)} for row in reader]
-    except csv.Error as error:
-        raise ImportRejected(_("The file could not be read as CSV: %(error)s", error=str(error))) from None
-    rows = [row for row in rows if any(row.values())]
+    # Values beyond the header's columns are ignored and missing ones are empty, as csv.DictReader does.
+    rows = [(number, {c: v.strip() for c, v in zip(columns, record)}) for number, record in records[1:]]
+    rows = [(number, row) for number, row in rows if any(row.values())]
     if not rows:
         raise ImportRejected(_("The file names its columns but holds no candidates."))
     if len(rows) > MAX_ROWS:
@@ -95,13 +84,21 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start:start + size]
 
 
-def check_rows(session: Session, rows: list[dict[str, str]]) -> tuple[list[RowError], list[tuple]]:
+def same_name(first: str, second: str) -> bool:
+    """Whether two spellings name one person: equal but for case, spacing and Unicode normal form."""
+    def key(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return key(first) == key(second)
+
+
+def check_rows(session: Session, rows: list[tuple[int, dict[str, str]]]) -> tuple[list[RowError], list[tuple]]:
     """Check every row against the rules and the database; return the errors and the rows ready to import."""
     jobs = {j.title.strip().lower(): j for j in session.scalars(sa.select(Job).where(Job.status == JobStatus.OPEN))}
     errors: list[RowError] = []
     ready: list[tuple] = []
     seen: dict[tuple[str, int], int] = {}
-    for number, row in enumerate(rows, start=2):
+    named: dict[str, tuple[int, str]] = {}  # e-mail -> the first row giving it, and the name there
+    for number, row in rows:
         name, job_title = row.get("name", ""), row.get("job", "")
         email = row.get("email", "").lower()
         row_errors = []
@@ -117,6 +114,14 @@ def check_rows(session: Session, rows: list[dict[str, str]]) -> tuple[list[RowEr
             except EmailNotValidError:
                 row_errors.append(RowError(number, "email", _("'%(email)s' is not an e-mail address.",
                                                               email=row.get("email", ""))))
+        if name and email and not row_errors:
+            # One address is one candidate: a second name for it is a mistake in one of the rows, which a
+            # silent merge would hide (the first row's name would win).
+            first = named.setdefault(email, (number, name))
+            if not same_name(first[1], name):
+                row_errors.append(RowError(number, "name", _("Row %(row)d gives this e-mail address to "
+                                                             "'%(name)s': one address is one candidate.",
+                                                             row=first[0], name=first[1])))
         job = jobs.get(job_title.lower())
         if not job_title:
             row_errors.append(RowError(number, "job", _("The job is missing.")))
