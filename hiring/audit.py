@@ -1,4 +1,9 @@
-"""Writing audit events: every decision is recorded in the same transaction as the decision itself."""
+"""Writing audit events: every decision is recorded in the same transaction as the decision itself.
+
+An event holds ids, codes, numbers and dates, never a name, an address or free text about a candidate: a
+reason stays in the row that holds it (a stage change, a scorecard revision, the scorecard's veto) and the
+event names that row by id, so that anonymising the row blanks what the log shows (hiring.admin.audit_reasons).
+"""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

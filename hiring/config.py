@@ -24,6 +24,14 @@ def _days(name: str, default: int) -> int:
     return int(value)
 
 
+def _megabytes(name: str, default: int) -> int:
+    """A whole number of megabytes from the environment (at least 1), in bytes."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of megabytes (1 or more), not {value!r}")
+    return int(value) * 1024 * 1024
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
@@ -65,6 +73,13 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
         "COMPANY_NAME": os.environ.get("COMPANY_NAME", "Values-fit hiring"),
+        # The largest request accepted, checked by Werkzeug from Content-Length (or while reading a body
+        # without one) before any form is parsed, so before CSRF and sign-in are checked. It must hold the
+        # largest legitimate upload: the CSV import takes 5 MB, CVs (issue 20) will take 10 MB. Typed
+        # fields and the number of fields keep Flask 3.1's limits, stated here so they cannot change unseen.
+        "MAX_CONTENT_LENGTH": _megabytes("MAX_REQUEST_MB", 16),
+        "MAX_FORM_MEMORY_SIZE": 500_000,
+        "MAX_FORM_PARTS": 1000,
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "en"),
         # Absolute, so that the catalogues are found from a checkout and from an installed wheel alike.
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
@@ -76,6 +91,9 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         "PRIVACY_RETENTION_DAYS": _days("PRIVACY_RETENTION_DAYS", 28),
         "PRIVACY_CONSENT_RETENTION_DAYS": _days("PRIVACY_CONSENT_RETENTION_DAYS", 365),
         "PRIVACY_CONTACT": os.environ.get("PRIVACY_CONTACT", "").strip(),
+        # How long `flask backup` keeps its copies in instance/backups/: a copy holds every candidate as they
+        # were, anonymised ones included, so it must go too (see the README's Backups).
+        "BACKUP_KEEP_DAYS": _days("BACKUP_KEEP_DAYS", 30),
         # Failed sign-ins allowed per account and per address (Flask-Limiter's notation), counted in Redis
         # when REDIS_URL is set so that every worker counts together.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",

@@ -26,6 +26,9 @@ def _pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Without it, a row updated or deleted stays readable in the file's free space (and in every
+        # backup copied from it) until the page happens to be reused: anonymisation would not be erasure.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
 

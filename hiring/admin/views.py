@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hiring.admin import audit_log as audit_log_queries
+from hiring.admin.audit_reasons import reasons as audit_reasons
 from hiring.audit import record
 from hiring.auth.roles import roles_required
+from hiring.bounds import audit_date_window, company_date, date_outside, page_number, query_int
 from hiring.extensions import db
 from hiring.models import Role, User
 
@@ -21,7 +23,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @roles_required(Role.ADMIN)
 def users():
     """Every user, by name, a page at a time."""
-    page = db.paginate(sa.select(User).order_by(User.name, User.id), per_page=50, error_out=False)
+    page = db.paginate(sa.select(User).order_by(User.name, User.id), page=page_number(50), per_page=50,
+                       error_out=False)
     return render_template("admin/users.html", page=page)
 
 
@@ -48,17 +51,25 @@ def audit_log():
     """Every recorded decision, newest first, filterable by person, entity and date; read-only by design.
 
     Paged by position (?before= / ?after= an event), not by page number: see hiring.admin.audit_log."""
-    filters = audit_log_queries.Filters(actor=request.args.get("actor", type=int),
-                                        entity=request.args.get("entity", "").strip(),
-                                        entity_id=request.args.get("entity_id", type=int))
+    # Numbers beyond an id column (hiring.bounds.MAX_ID) name no row: ignored like any other text that is not a number.
+    filters = audit_log_queries.Filters(actor=query_int("actor"), entity=request.args.get("entity", "").strip(),
+                                        entity_id=query_int("entity_id"))
     errors = {}
+    window = audit_date_window(company_date())
     for key, attribute in (("from", "since"), ("to", "until")):
         text = request.args.get(key, "").strip()
         if text:
             try:
-                setattr(filters, attribute, date.fromisoformat(text))
+                day = date.fromisoformat(text)
             except ValueError:
-                errors[key] = "Give the date as YYYY-MM-DD."
+                errors[key] = _("Give the date as YYYY-MM-DD.")
+                continue
+            # Refused with a message rather than clamped, so that the page never shows other dates than typed.
+            problem = date_outside(day, *window)
+            if problem:
+                errors[key] = problem
+            else:
+                setattr(filters, attribute, day)
     before = audit_log_queries.Cursor.parse(request.args.get("before", ""))
     after = audit_log_queries.Cursor.parse(request.args.get("after", ""))
     page = audit_log_queries.events(db.session, filters, before=before, after=after)
@@ -66,4 +77,5 @@ def audit_log():
     return render_template("admin/audit.html", page=page, people=audit_log_queries.people(db.session, filters.actor),
                            entities=audit_log_queries.entity_types(db.session), actor=filters.actor,
                            entity=filters.entity, entity_id=filters.entity_id, errors=errors, args=request.args,
-                           link_args=args, first_page=before is None and after is None), 400 if errors else 200
+                           link_args=args, first_page=before is None and after is None,
+                           reasons=audit_reasons(db.session, page.items)), 400 if errors else 200

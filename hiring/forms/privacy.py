@@ -24,8 +24,8 @@ class EraseForm(FlaskForm):
         _l("Reason"), filters=[_strip],
         validators=[DataRequired(_l("Give the reason for the erasure, for example how and when the candidate "
                                     "asked.")), Length(max=2000)],
-        description=_l("How and when the candidate asked. It is kept in the history and the audit log: do not "
-                       "write their name or contact details here."))
+        description=_l("How and when the candidate asked: your confirmation that they did. It is not kept; "
+                       "like everything else about them, it is erased."))
     confirm = BooleanField(
         _l("I understand that this cannot be undone"),
         validators=[DataRequired(_l("Tick the box to confirm that the data should be erased now."))])

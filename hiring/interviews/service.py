@@ -177,7 +177,7 @@ def save(session: Session, assignment: InterviewAssignment, user: User, data: Sc
                recommendation=scorecard.recommendation.value)
         if scorecard.culture_veto:
             record(session, actor_id=user.id, action="culture_veto", entity_type="scorecard", entity_id=scorecard.id,
-                   application_id=assignment.application_id, reason=scorecard.veto_reason)
+                   application_id=assignment.application_id, version=scorecard.version)
         score_application(session, assignment.application_id)
     return scorecard
 
@@ -209,16 +209,17 @@ def amend(session: Session, assignment: InterviewAssignment, user: User, data: S
     if errors:
         raise Incomplete(errors)
     vetoed_before = scorecard.culture_veto
-    session.add(ScorecardRevision(scorecard=scorecard, version=scorecard.version, snapshot=snapshot(scorecard),
-                                  reason=reason.strip(), amended_by_id=user.id))
+    revision = ScorecardRevision(scorecard=scorecard, version=scorecard.version, snapshot=snapshot(scorecard),
+                                 reason=reason.strip(), amended_by_id=user.id)
+    session.add(revision)
     _write(scorecard, data, items, with_veto)
     session.flush()
     record(session, actor_id=user.id, action="scorecard_amended", entity_type="scorecard", entity_id=scorecard.id,
-           application_id=assignment.application_id, reason=reason.strip(), version=scorecard.version,
+           application_id=assignment.application_id, revision_id=revision.id, version=scorecard.version,
            recommendation=scorecard.recommendation.value, culture_veto=scorecard.culture_veto)
     if scorecard.culture_veto and not vetoed_before:
         record(session, actor_id=user.id, action="culture_veto", entity_type="scorecard", entity_id=scorecard.id,
-               application_id=assignment.application_id, reason=scorecard.veto_reason)
+               application_id=assignment.application_id, version=scorecard.version)
     score_application(session, assignment.application_id)
     return scorecard
 

@@ -119,7 +119,8 @@ def move_application(session: Session, application_id: int, *, expected_stage: S
     application.stage_changed_at = now
     session.flush()
     record(session, actor_id=actor_id, action="stage_changed", entity_type="application",
-           entity_id=application.id, from_stage=previous.value, to_stage=to_stage.value, reason=reason.strip())
+           entity_id=application.id, from_stage=previous.value, to_stage=to_stage.value,
+           stage_change_id=change.id)  # the reason stays in its row, so that erasure is one place
     if to_stage is Stage.HIRED:
         make_hire(session, application, start_date=start_date, mentor_id=mentor_id, actor_id=actor_id)
     return application

@@ -4,8 +4,10 @@ Removed: what identifies the person (name, e-mail, phone, source) and every text
 (stage-change reasons, scorecard takeaways and evidence, veto reasons, amendment reasons and the earlier
 versions kept with them, the veto reasons copied into the stored gate reasons). Kept: ratings, stored
 scores, gate results, stages, dates and the self-identification row, so that the funnel, the fairness and
-calibration reports and The Offer's statistics add up exactly as before. Audit events are not touched: the
-log is append-only, and it holds ids, never a candidate's name or e-mail.
+calibration reports and The Offer's statistics add up exactly as before. Audit events hold ids and codes
+and point at the rows above for their reasons (the log page joins to them), so blanking those rows blanks
+the log too; events written before that rule still carry a `reason` key, removed here in the same statement
+batch, so that erasure stays one transaction and complete.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from hiring.audit import record
 from hiring.models import (
     Application,
+    AuditEvent,
     Candidate,
     InterviewAssignment,
     Rating,
@@ -84,6 +87,31 @@ def removed_text() -> str:
         return _("Removed when the candidate was anonymised.")
 
 
+def erased_text() -> str:
+    """The reason an erasure's withdrawals carry: fixed and impersonal, in the company's language."""
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
+        return _("Withdrawn: the candidate asked to be erased.")
+
+
+# Keys under which events written before audit events referred to rows copied free text about a person.
+LEGACY_TEXT_KEYS = ("reason", "comment")
+
+
+def _scrub_legacy_events(session: Session, chunk: list[int], application_ids, scorecard_ids) -> None:
+    """Remove copied free text from older audit events about these candidates, their applications and
+    scorecards; ids, codes and times stay."""
+    about = sa.or_(
+        sa.and_(AuditEvent.entity_type == "candidate", AuditEvent.entity_id.in_(chunk)),
+        sa.and_(AuditEvent.entity_type == "application", AuditEvent.entity_id.in_(application_ids)),
+        sa.and_(AuditEvent.entity_type == "scorecard", AuditEvent.entity_id.in_(scorecard_ids)),
+    )
+    rows = session.execute(sa.select(AuditEvent.id, AuditEvent.details).where(about)).all()
+    rewritten = [{"id": eid, "details": {k: v for k, v in details.items() if k not in LEGACY_TEXT_KEYS}}
+                 for eid, details in rows if details and any(k in details for k in LEGACY_TEXT_KEYS)]
+    if rewritten:
+        session.execute(sa.update(AuditEvent), rewritten)
+
+
 def _placeholder_name() -> str:
     # Stored, so in the company's language rather than that of whoever pressed the button.
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
@@ -145,6 +173,7 @@ def anonymise(session: Session, candidate_ids: list[int], now: datetime) -> None
                      for aid, reasons in gates if reasons and any(r.get("code") == "culture_veto" for r in reasons)]
         if rewritten:
             session.execute(sa.update(Application), rewritten)
+        _scrub_legacy_events(session, chunk, application_ids, scorecard_ids)
     # The bulk statements went around the session: reload whatever it held of these rows.
     session.expire_all()
 

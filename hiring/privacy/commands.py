@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from hiring.backup import backup_dir, backups_before
 from hiring.extensions import db
 from hiring.models import utcnow
 from hiring.privacy.anonymise import Due, due_candidates, purge
@@ -44,3 +45,16 @@ def purge_candidates_command(dry_run: bool) -> None:
     for d in due:
         click.echo(_("Anonymised %(line)s", line=_line(d)))
     click.echo(ngettext("%(num)d candidate anonymised.", "%(num)d candidates anonymised.", len(due)))
+    _warn_about_backups(now, anonymised=len(due))
+
+
+def _warn_about_backups(now, *, anonymised: int) -> None:
+    """Say how many backups were taken before this purge: they still hold the people it anonymised."""
+    older = backups_before(backup_dir(), now)
+    if anonymised and older:
+        click.echo(ngettext(
+            "Warning: %(num)d backup in %(folder)s was taken before this purge and still holds the personal "
+            "data of the candidates anonymised now; `flask backup` deletes backups older than %(days)d days.",
+            "Warning: %(num)d backups in %(folder)s were taken before this purge and still hold the personal "
+            "data of the candidates anonymised now; `flask backup` deletes backups older than %(days)d days.",
+            len(older), folder=backup_dir(), days=current_app.config["BACKUP_KEEP_DAYS"]), err=True)

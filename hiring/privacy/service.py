@@ -30,7 +30,7 @@ from hiring.models import (
 )
 from hiring.pipeline.service import move_application
 from hiring.pipeline.stages import OPEN_STAGES
-from hiring.privacy.anonymise import anonymise
+from hiring.privacy.anonymise import anonymise, erased_text
 from hiring.privacy.consent import set_consent
 
 
@@ -78,8 +78,9 @@ def open_applications(session: Session, candidate_id: int) -> list[tuple[int, st
 
 
 def erase(session: Session, candidate_id: int, *, reason: str, actor_id: int, now: datetime) -> list[int]:
-    """Erase a candidate on their request: withdraw every open application with the reason and anonymise at
-    once, audited. Refused (409) for a hired candidate. Returns the ids of the applications withdrawn."""
+    """Erase a candidate on their request: anonymise and withdraw every open application at once, audited;
+    the reason confirms the request and is kept nowhere. Refused (409) for a hired candidate. Returns the
+    ids of the applications withdrawn."""
     candidate = _candidate(session, candidate_id, lock=True)
     refusal = erase_refusal(session, candidate)
     if refusal:
@@ -92,15 +93,16 @@ def erase(session: Session, candidate_id: int, *, reason: str, actor_id: int, no
         sa.select(Application.id, Application.stage).where(Application.candidate_id == candidate_id,
                                                             Application.stage.in_(OPEN_STAGES))
         .order_by(Application.id)).all()
-    # Anonymise first, so that the withdrawals below keep the reason they are made for: it says why the
-    # record is gone, and the form asks for no personal data in it.
+    # The reason is asked as the admin's statement that the candidate asked, and then kept nowhere: free
+    # text about a person may name them, and an erasure that kept it would not be complete. The withdrawals
+    # say why in a fixed, impersonal text; the audit event says who erased whom and when, by id.
     anonymise(session, [candidate_id], now)
     for application_id, stage in open_applications:
-        move_application(session, application_id, expected_stage=stage, to_stage=Stage.WITHDRAWN, reason=reason,
-                         actor_id=actor_id)
+        move_application(session, application_id, expected_stage=stage, to_stage=Stage.WITHDRAWN,
+                         reason=erased_text(), actor_id=actor_id)
     withdrawn = [application_id for application_id, _stage in open_applications]
     record(session, actor_id=actor_id, action="candidate_erased", entity_type="candidate", entity_id=candidate_id,
-           reason=reason, withdrawn_applications=withdrawn)
+           withdrawn_applications=withdrawn)
     session.flush()
     return withdrawn
 
