@@ -404,15 +404,42 @@ def test_voluntary_self_identification_by_the_candidate(client, login_as, auth):
     assert client.post(path, data={"gender": "woman", "age_band": "25-39"}).status_code == 200
     row = db.session.scalar(sa.select(SelfIdentification))
     assert (row.gender, row.age_band, row.declined) == ("woman", "25-39", False)
-    client.post(path, data={"gender": "woman", "decline": "y"})
-    db.session.expire_all()
-    row = db.session.scalar(sa.select(SelfIdentification))
-    assert row.declined and row.gender is None  # declining keeps nothing else
-    assert client.post(path, data={"gender": "<script>"}).status_code == 400
     assert client.get("/pipeline/self-identification/forged").status_code == 404
     auth.login(me.email)
     page = client.get(f"/pipeline/candidates/{candidate.id}").get_data(as_text=True)
-    assert "declined" in page and "woman" not in page.lower()  # the status only, never the answers
+    assert "answered" in page and "woman" not in page.lower()  # the status only, never the answers
+    assert "/self-identification/" not in page  # the link is spent: staff no longer see it
+
+
+def test_self_identification_link_works_once(client):
+    """Whoever else holds the link (it passes through staff) cannot replace what the candidate answered."""
+    from hiring.models import AuditEvent, SelfIdentification
+    from hiring.pipeline.selfid import make_token
+
+    candidate = factories.candidate(name="Sam Once")
+    db.session.commit()
+    path = f"/pipeline/self-identification/{make_token(candidate.id)}"
+    assert client.post(path, data={"gender": "<script>"}).status_code == 400  # a wrong answer spends nothing
+    assert client.post(path, data={"decline": "y"}).status_code == 200
+    second = client.post(path, data={"gender": "man", "age_band": "55 and over"})
+    assert second.status_code == 409 and "works once" in second.get_data(as_text=True)
+    assert client.get(path).status_code == 200  # the candidate following the link again is told, kindly
+    db.session.expire_all()
+    row = db.session.scalar(sa.select(SelfIdentification))
+    assert row.declined and row.gender is None and row.age_band is None
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "self_identification_given")).all()
+    assert [(e.entity_type, e.entity_id, e.actor_id, e.details) for e in events] == [
+        ("candidate", candidate.id, None, {})]  # that an answer was given, never what it was
+
+
+def test_self_identification_link_of_an_anonymised_candidate_is_dead(client):
+    from hiring.models import utcnow
+    from hiring.pipeline.selfid import make_token
+
+    candidate = factories.candidate(name="Gone Soon")
+    candidate.anonymised_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/pipeline/self-identification/{make_token(candidate.id)}").status_code == 404
 
 
 def test_interviewers_never_see_self_identification(client, login_as):

@@ -1,5 +1,9 @@
 """Voluntary self-identification: a candidate answers (or declines) on a form of their own, reached by a signed
-link. The answers are never shown to anyone one by one: the fairness report uses them in aggregates only."""
+link. The answers are never shown to anyone one by one: the fairness report uses them in aggregates only.
+
+The link works once: after an answer (or a refusal) is stored, it only says so. Whoever else holds the link (it
+passes through staff until the outbox of issue 21 sends it) can therefore not replace the candidate's answers.
+The audit log records that an answer was given, never what it was, nor whether it was a refusal."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,6 +11,8 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from hiring.audit import record as audit
+from hiring.errors import Conflict
 from hiring.models import Candidate, SelfIdentification, utcnow
 
 SALT = "self-identification"
@@ -35,18 +41,34 @@ def read_token(session: Session, token: str) -> Candidate | None:
     return session.get(Candidate, data["c"])
 
 
+class AlreadyAnswered(Conflict):
+    """The candidate has answered (or declined) already: the link is spent."""
+
+    def __init__(self):
+        super().__init__("already answered")
+
+
+def answered(session: Session, candidate_id: int) -> bool:
+    return session.scalar(sa.select(sa.exists().where(SelfIdentification.candidate_id == candidate_id)))
+
+
 def record(session: Session, candidate: Candidate, *, declined: bool, gender: str | None,
            age_band: str | None) -> SelfIdentification:
-    """Store the answers, replacing earlier ones; declining stores nothing but the choice to decline."""
-    row = session.scalar(sa.select(SelfIdentification).where(SelfIdentification.candidate_id == candidate.id))
-    if row is None:
-        row = SelfIdentification(candidate_id=candidate.id)
-        session.add(row)
+    """Store the answers once; declining stores nothing but the choice to decline.
+
+    A second submission raises AlreadyAnswered; two submissions at the same moment meet the unique constraint on
+    candidate_id, and the loser gets the same answer from the error handler (409)."""
+    if answered(session, candidate.id):
+        raise AlreadyAnswered()
+    row = SelfIdentification(candidate_id=candidate.id)
+    session.add(row)
     row.declined = declined
     row.gender = None if declined or gender not in GENDERS else gender
     row.age_band = None if declined or age_band not in AGE_BANDS else age_band
     row.ethnicity = row.disability = None
     row.recorded_at = utcnow()
+    audit(session, actor_id=None, action="self_identification_given", entity_type="candidate",
+          entity_id=candidate.id)
     return row
 
 

@@ -249,12 +249,16 @@ def application(application_id: int):
 def self_identification(token: str):
     """The candidate's own voluntary form; public, reached only through its signed link."""
     candidate = selfid.read_token(db.session, token)
-    if candidate is None:
+    if candidate is None or candidate.anonymised_at is not None:
         return render_template("pipeline/self_identification.html", form=None, done=False), 404
+    if selfid.answered(db.session, candidate.id):
+        # The link is spent: nobody else who holds it can replace the candidate's answers.
+        return render_template("pipeline/self_identification.html", form=None, done=True,
+                               spent=True), 409 if request.method == "POST" else 200
     form = SelfIdentificationForm()
     if form.validate_on_submit():
         selfid.record(db.session, candidate, declined=form.decline.data, gender=form.gender.data or None,
                       age_band=form.age_band.data or None)
         db.session.commit()
-        return render_template("pipeline/self_identification.html", form=None, done=True)
+        return render_template("pipeline/self_identification.html", form=None, done=True, spent=False)
     return render_template("pipeline/self_identification.html", form=form, done=False), 400 if form.errors else 200
