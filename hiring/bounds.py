@@ -8,10 +8,9 @@ through `page_number`.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
@@ -80,6 +79,3 @@ def date_outside(value: date, earliest: date, latest: date) -> str | None:
              latest=format_date(latest, "long"))
 
 
-def company_date() -> date:
-    """The date it is now in the company's time zone (as onboarding counts days), for a window around today."""
-    return datetime.now(timezone.utc).astimezone(ZoneInfo(current_app.config["COMPANY_TIMEZONE"])).date()

@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from hiring.bounds import MAX_ID, company_date, start_date_window, to_int
+from hiring.bounds import MAX_ID, start_date_window, to_int
+from hiring.clock import today as company_date
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.models import Application, AuditEvent, GateResult, Hire, Job, OfferPolicy, Role, Stage, User

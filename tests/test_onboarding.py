@@ -17,11 +17,11 @@ from hiring.models import (
     SignOff,
     TaskOwner,
 )
+from hiring.clock import company_today
 from hiring.onboarding.enrolment import enrol
 from hiring.onboarding.progress import (
     TaskFacts,
     TaskState,
-    company_today,
     current_week,
     due_on,
     is_complete,

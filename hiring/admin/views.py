@@ -12,7 +12,8 @@ from hiring.admin import audit_log as audit_log_queries
 from hiring.admin.audit_reasons import reasons as audit_reasons
 from hiring.audit import record
 from hiring.auth.roles import roles_required
-from hiring.bounds import audit_date_window, company_date, date_outside, page_number, query_int
+from hiring.bounds import audit_date_window, date_outside, page_number, query_int
+from hiring.clock import today
 from hiring.extensions import db
 from hiring.models import Role, User
 
@@ -55,7 +56,7 @@ def audit_log():
     filters = audit_log_queries.Filters(actor=query_int("actor"), entity=request.args.get("entity", "").strip(),
                                         entity_id=query_int("entity_id"))
     errors = {}
-    window = audit_date_window(company_date())
+    window = audit_date_window(today())
     for key, attribute in (("from", "since"), ("to", "until")):
         text = request.args.get(key, "").strip()
         if text:

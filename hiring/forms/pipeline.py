@@ -7,7 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from hiring.bounds import company_date, date_outside, start_date_window
+from hiring.bounds import date_outside, start_date_window
+from hiring.clock import today
 from hiring.forms import options
 from hiring.labels import KIND_LABELS, STAGE_LABELS
 from hiring.models import InterviewKind, Stage
@@ -29,7 +30,7 @@ def _optional_int(value):
 def _start_date_window(form, field) -> None:
     """A start date within the window the hire service accepts (the same rule, said next to the field)."""
     if field.data is not None:
-        problem = date_outside(field.data, *start_date_window(company_date()))
+        problem = date_outside(field.data, *start_date_window(today()))
         if problem:
             raise ValidationError(problem)
 

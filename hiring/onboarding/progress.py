@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from hiring.models.onboarding import WEEKS
 
@@ -24,11 +23,6 @@ class TaskState(enum.StrEnum):
     SENT_BACK = "sent_back"        # was done, sent back with a comment
     OVERDUE = "overdue"            # required, not done and past its due date
     OPEN = "open"                  # not done, not due yet
-
-
-def company_today(now: datetime, timezone: str) -> date:
-    """The date it is now in the company's time zone."""
-    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def due_on(started_on: date, week: int) -> date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,9 @@ from hiring.auth.roles import ANY_ROLE, roles_required
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms.onboarding import ReopenForm, SendBackForm, TickForm
-from hiring.models import Enrollment, Hire, Role, utcnow
+from hiring.models import Enrollment, Hire, Role
 from hiring.onboarding import queries, service
-from hiring.onboarding.progress import company_today
+from hiring.clock import today
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
 
@@ -22,11 +22,6 @@ bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
 MENTORS = (Role.ADMIN, Role.HR, Role.RECRUITER, Role.INTERVIEWER)
 PEOPLE_PER_PAGE = 60  # the cohort list shows the newest cohorts up to about this many people
 GRADUATES_SHOWN = 20  # and the latest graduates; the onboarding report has the rest
-
-
-def today() -> date:
-    """The company's date now."""
-    return company_today(utcnow(), current_app.config["COMPANY_TIMEZONE"])
 
 
 def render_checklist(enrollment_id: int, template: str, bound: dict | None = None, status: int = 200, **extra):

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hiring.audit import record
-from hiring.bounds import company_date, date_outside, start_date_window
+from hiring.bounds import date_outside, start_date_window
+from hiring.clock import today as company_today
 from hiring.errors import Conflict, DomainError
 from hiring.models import Application, Hire, Role, User
 from hiring.onboarding.enrolment import enrol
@@ -20,7 +21,7 @@ def make_hire(session: Session, application: Application, *, start_date: date | 
     if start_date is None:
         raise DomainError(_("Give the start date of the new hire."), field="start_date")
     # Also checked by the form; here because every later due date is computed from it (9999-12-31 was a 500).
-    problem = date_outside(start_date, *start_date_window(today or company_date()))
+    problem = date_outside(start_date, *start_date_window(today or company_today()))
     if problem:
         raise DomainError(problem, field="start_date")
     candidate = application.candidate
