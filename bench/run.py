@@ -165,7 +165,8 @@ def submit_scorecards(bench: Bench, client, n: int) -> None:
 def actions(bench: Bench, repeat: int) -> None:
     """Recomputing every application's scores, and training the retention model."""
     from hiring.extensions import db
-    from hiring.scoring.service import recompute_all, train_retention_model
+    from hiring.scoring.retention_service import train_retention_model
+    from hiring.scoring.service import recompute_all
 
     def recompute():
         recompute_all(db.session)
@@ -180,7 +181,7 @@ def _model_if_missing(app) -> None:
     """Pages show the retention model's advice once one is trained, as after `make run`: train one first."""
     from hiring.extensions import db
     from hiring.scoring.model import TooFewHires, load_report
-    from hiring.scoring.service import train_retention_model
+    from hiring.scoring.retention_service import train_retention_model
 
     folder = Path(app.instance_path)
     if load_report(folder) is None:

@@ -99,7 +99,7 @@ def train_model_command(if_missing: bool) -> None:
 
     from hiring.models import utcnow
     from hiring.scoring.model import ANY_LEAVING, TooFewHires, load_report
-    from hiring.scoring.service import feature_names, train_retention_model
+    from hiring.scoring.retention_service import feature_names, train_retention_model
 
     folder = Path(current_app.instance_path)
     if if_missing and load_report(folder) is not None:

@@ -279,7 +279,7 @@ def cached(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], 
 
 def calibration(**options) -> Cached[dict]:
     """Interviewer calibration and item reliability: ratings, and the names of people and items shown."""
-    from hiring.scoring.service import calibration_data
+    from hiring.scoring.calibration_service import calibration_data
 
     # The format is in the name (v2: the fixed-effects model on first submitted versions, a Calibration's
     # fields): a stale snapshot may be served while its successor is computed, one of the older shape never.

@@ -474,14 +474,14 @@ def _random_interviews(rng: random.Random):
 
 @pytest.mark.parametrize("seed", range(2))
 def test_calibration_data_equals_the_reference(app, seed):
-    from hiring.scoring.service import calibration_data
+    from hiring.scoring.calibration_service import calibration_data
 
     _random_interviews(random.Random(seed))
     close(calibration_data(db.session), ref_calibration_data(db.session))
 
 
 def test_calibration_data_with_nothing_submitted(app):
-    from hiring.scoring.service import calibration_data
+    from hiring.scoring.calibration_service import calibration_data
 
     close(calibration_data(db.session), ref_calibration_data(db.session))
 

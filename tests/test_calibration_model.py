@@ -139,7 +139,7 @@ def _company(n=12):
 
 
 def test_calibration_and_reliability_use_the_first_submitted_version(app):
-    from hiring.scoring.service import calibration_data
+    from hiring.scoring.calibration_service import calibration_data
 
     value, people, thirds = _company()
     # The third interviewer changes every rating to 5 after seeing the others' 3s: the amended ratings would
@@ -157,7 +157,7 @@ def test_calibration_and_reliability_use_the_first_submitted_version(app):
 
 
 def test_a_second_amendment_still_counts_the_first_version(app):
-    from hiring.scoring.service import calibration_data
+    from hiring.scoring.calibration_service import calibration_data
 
     value, people, thirds = _company(n=1)
     _amend(thirds[0], people[2], value, 5, "First change")

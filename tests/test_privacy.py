@@ -34,7 +34,8 @@ from hiring.models import (
     utcnow,
 )
 from hiring.privacy.anonymise import due_candidates
-from hiring.scoring.service import calibration_data, score_application
+from hiring.scoring.calibration_service import calibration_data
+from hiring.scoring.service import score_application
 from tests import factories
 
 

@@ -80,3 +80,11 @@ def test_every_reason_is_listed():
 @pytest.mark.parametrize("score,result", [(60.0, "passes"), (59.99, "fails")])
 def test_reaching_the_threshold_is_enough(score, result):
     assert _gate(req=score).result == result
+
+
+def test_counted_values_are_the_active_ones_and_retired_ones_scored_here():
+    from hiring.scoring.fit import counted_values
+
+    values = [(1, False), (2, True), (3, True), (4, False)]  # 2 and 3 retired since
+    assert counted_values(values, rated=[2, 4]) == [1, 2, 4]  # 2 was scored here; 3 was not
+    assert counted_values(values, rated=[]) == [1, 4]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from hiring import snapshots
 from hiring.extensions import db
 from hiring.models import DataVersion, Role, Snapshot, utcnow
+from hiring.scoring import calibration_service
 from hiring.scoring import service as scoring_service
 from tests import factories
 
@@ -30,13 +31,13 @@ def _get(client, url: str) -> str:
 def computations(monkeypatch):
     """Counts how often the calibration is really computed."""
     calls = []
-    real = scoring_service.calibration_data
+    real = calibration_service.calibration_data
 
     def counting(session):
         calls.append(1)
         return real(session)
 
-    monkeypatch.setattr(scoring_service, "calibration_data", counting)
+    monkeypatch.setattr(calibration_service, "calibration_data", counting)
     return calls
 
 

@@ -24,7 +24,8 @@ from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
 from hiring.pipeline.stages import OPEN_STAGES, allowed_moves
 from hiring.scoring.model import load_report
-from hiring.scoring.service import gate_uncertainty, predicted_retention
+from hiring.scoring.retention_service import predicted_retention
+from hiring.scoring.service import gate_uncertainty
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 

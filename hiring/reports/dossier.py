@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from hiring.interviews.comparison import side_by_side
 from hiring.models import StageChange, User
 from hiring.scoring.model import load_report
-from hiring.scoring.service import predicted_retention
+from hiring.scoring.retention_service import predicted_retention
 
 
 def dossier(session: Session, application_id: int) -> dict | None:

@@ -42,7 +42,7 @@ def fits(means: np.ndarray, app_job: np.ndarray, items: Items) -> tuple[np.ndarr
     with np.errstate(invalid="ignore", divide="ignore"):
         req = np.nansum(np.where(rated, means, 0) * weights, axis=1) / weights.sum(axis=1)
     is_value = items.job[None, :] == -1
-    counted = is_value & (items.active_value[None, :] | rated)      # active values, and retired ones rated here
+    counted = is_value & (items.active_value[None, :] | rated)      # fit.counted_values, on arrays
     value_sum = np.where(counted & rated, means, 0).sum(axis=1)
     value_n = (counted & rated).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -54,6 +54,15 @@ def requirements_fit(means: Mapping[Hashable, float], weights: Mapping[Hashable,
     return weighted_fit(means, weights)
 
 
+def counted_values(values: Iterable[tuple[Hashable, bool]], rated: Iterable[Hashable]) -> list[Hashable]:
+    """The core values an application's values fit counts, from (value, retired) pairs and the values that were
+    given a score for it: active values always; a value retired since only where it was scored, so that
+    retiring a value neither drops evidence already given nor fails everyone not rated on it. The one rule
+    (bulk.fits applies it to arrays; a test holds the two together)."""
+    rated = set(rated)
+    return [value for value, retired in values if not retired or value in rated]
+
+
 def values_fit(means: Mapping[Hashable, float], values: Iterable[Hashable]) -> AxisFit:
     """Values fit: the plain mean of the value means; every core value counts the same."""
     return weighted_fit(means, {v: 1 for v in values})

@@ -2,11 +2,8 @@
 fit.py and gate.py, and stores the results on the application (flushed, in the caller's transaction)."""
 from __future__ import annotations
 
-import dataclasses
-
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hiring.models import (
@@ -18,12 +15,10 @@ from hiring.models import (
     Rating,
     Requirement,
     Scorecard,
-    ScorecardRevision,
     ScorecardStatus,
-    User,
     utcnow,
 )
-from hiring.scoring.fit import item_means, requirements_fit, values_fit
+from hiring.scoring.fit import counted_values, item_means, requirements_fit, values_fit
 from hiring.scoring.gate import DEFAULT_FLOOR, GateInput, decide
 
 
@@ -47,10 +42,11 @@ def score_application(session: Session, application_id: int) -> Application:
         sa.select(Rating.requirement_id, Rating.core_value_id, Rating.score)
         .where(Rating.scorecard_id.in_([c.id for c in submitted]))
     ).all() if submitted else []
-    # Active values count always; a value retired since counts where it was given a score here.
-    rated_values = {r.core_value_id for r in ratings if r.core_value_id is not None and r.score is not None}
-    values = session.scalars(sa.select(CoreValue).where(
-        sa.or_(CoreValue.retired_at.is_(None), CoreValue.id.in_(rated_values)))).all()
+    every_value = session.execute(sa.select(CoreValue.id, CoreValue.name, CoreValue.retired_at)
+                                  .order_by(CoreValue.id)).all()
+    rated = (r.core_value_id for r in ratings if r.core_value_id is not None and r.score is not None)
+    counted = set(counted_values(((v.id, v.retired_at is not None) for v in every_value), rated))
+    values = [v for v in every_value if v.id in counted]
     if not submitted:
         application.requirements_fit = application.values_fit = None
         application.gate_result, application.gate_reasons, application.scored_at = None, None, None
@@ -210,177 +206,6 @@ def int_rows(session: Session, stmt, chunk: int = 65536):
     return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)).reshape(-1, width)
 
 
-def calibration_data(session: Session) -> dict:
-    """Each submitted scorecard's first submitted ratings as arrays, with interviewer names and item names, for
-    the calibration page; 6 queries."""
-    import numpy as np
-
-    from hiring.scoring.calibration import calibrate, reliability
-
-    requirements = session.execute(
-        sa.select(Requirement.id, Requirement.name, Job.title).join(Job, Requirement.job_id == Job.id)).all()
-    values = session.execute(sa.select(CoreValue.id, CoreValue.name)).all()
-    item_names = {f"r{i}": f"{t}: {n}" for i, n, t in requirements}
-    item_names.update({f"v{i}": n for i, n in values})
-    # An item as one integer: requirement id * 2, or core value id * 2 + 1; `span` is above every such code.
-    span = 2 * (max([i for i, *_ in requirements] + [i for i, _ in values], default=0) + 1)
-    submitted = Scorecard.status == ScorecardStatus.SUBMITTED
-    cards = int_rows(session, sa.select(Scorecard.id, InterviewAssignment.interviewer_id,
-                                        InterviewAssignment.application_id)
-                     .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
-                     .where(submitted).order_by(Scorecard.id))
-    ids, per_card = np.unique(cards[:, 1], return_counts=True)
-    card_counts = dict(zip(ids.tolist(), per_card.tolist()))
-    # Each submitted rating as a single integer, (scorecard * span + item) * 8 + score with 0 for no evidence:
-    # one Python int per row to read instead of a tuple of them. In the order of scorecard and rating, so
-    # that the figures (float sums depend on order) do not change with the database's choice of plan.
-    item = sa.func.coalesce(Rating.requirement_id * 2, Rating.core_value_id * 2 + 1)
-    score = sa.case((Rating.no_evidence, 0), else_=sa.func.coalesce(Rating.score, 0))
-    packed = int_rows(session, sa.select((sa.cast(Rating.scorecard_id, sa.BigInteger) * span + item) * 8 + score)
-                      .join(Scorecard, Rating.scorecard_id == Scorecard.id)
-                      .where(submitted).order_by(Scorecard.id, Rating.id))[:, 0]
-    # An amended scorecard counts as first submitted: only ratings given before seeing colleagues' scorecards
-    # are independent, and agreement and leniency are about independent ratings.
-    first = _first_versions(session, span)
-    if first:
-        amended = np.array(sorted(first), dtype=np.int64)
-        packed = np.concatenate([packed[~np.isin(packed // 8 // span, amended)],
-                                 np.array([code for card in amended.tolist() for code in first[card]],
-                                          dtype=np.int64)])
-    # Small integer types where the values allow: at two million ratings every byte per rating is 2 MB.
-    scores = (packed % 8).astype(np.int8)
-    packed //= 8
-    items = (packed % span).astype(np.int32)
-    card = np.searchsorted(cards[:, 0], packed // span)
-    del packed
-    raters, applications = cards[:, 1].astype(np.int32)[card], cards[:, 2].astype(np.int32)[card]
-    del card, cards
-    no_evidence = scores == 0
-    result = calibrate(card_counts, raters, applications, items, scores, no_evidence)
-    rated = ~no_evidence
-    by_code = reliability(items[rated], applications[rated], raters[rated], scores[rated])
-    # Back to the keys the templates know ("r12", "v3"), in their order as text, as before.
-    items_alpha = sorted((dataclasses.replace(r, item=f"{'rv'[r.item % 2]}{r.item // 2}") for r in by_code),
-                         key=lambda r: r.item)
-    names = dict(session.execute(
-        sa.select(User.id, User.name).where(User.id.in_([p.interviewer_id for p in result.people]))).all())
-    return {"people": result.people, "between": result.between, "within": result.within,
-            "first_versions": len(first), "names": names, "items": items_alpha, "item_names": item_names}
-
-
-def _first_versions(session: Session, span: int) -> dict[int, list[int]]:
-    """Per amended submitted scorecard, its first submitted ratings packed as in calibration_data (the
-    revision of the lowest version holds the content before the first amendment); one query."""
-    first = sa.select(ScorecardRevision.scorecard_id, sa.func.min(ScorecardRevision.version).label("version")) \
-        .group_by(ScorecardRevision.scorecard_id).subquery()
-    rows = session.execute(
-        sa.select(ScorecardRevision.scorecard_id, ScorecardRevision.snapshot)
-        .join(first, sa.and_(ScorecardRevision.scorecard_id == first.c.scorecard_id,
-                             ScorecardRevision.version == first.c.version))
-        .join(Scorecard, ScorecardRevision.scorecard_id == Scorecard.id)
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED))
-    packed: dict[int, list[int]] = {}
-    for card_id, snapshot in rows:
-        codes = packed.setdefault(card_id, [])
-        for r in (snapshot or {}).get("ratings") or []:
-            code = r["requirement_id"] * 2 if r.get("requirement_id") else r["core_value_id"] * 2 + 1
-            if code >= span:  # an item deleted since: nothing left to name it by, and no colleague rates it now
-                continue
-            score = 0 if r.get("no_evidence") or r.get("score") is None else int(r["score"])
-            codes.append((card_id * span + code) * 8 + score)
-    return packed
-
-
-def _value_means(session: Session, application_ids: list[int]) -> dict[int, dict[str, float]]:
-    """Per application, the mean submitted rating of each core value (no evidence left out); one query."""
-    means: dict[int, dict[str, float]] = {}
-    if not application_ids:
-        return means
-    rows = session.execute(
-        sa.select(InterviewAssignment.application_id, Rating.core_value_id, sa.func.avg(Rating.score))
-        .join(Scorecard, Rating.scorecard_id == Scorecard.id)
-        .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED, Rating.core_value_id.is_not(None),
-               Rating.score.is_not(None), InterviewAssignment.application_id.in_(application_ids))
-        .group_by(InterviewAssignment.application_id, Rating.core_value_id))
-    for application_id, value_id, mean in rows:
-        means.setdefault(application_id, {})[f"v{value_id}"] = float(mean)
-    return means
-
-
-def _rows_to_matrix(rows: list[tuple[int, float | None, float | None]], means: dict, features: list[str]):
-    import numpy as np
-
-    X = np.full((len(rows), len(features)), np.nan)
-    for i, (application_id, req_fit, val_fit) in enumerate(rows):
-        known = means.get(application_id, {}) | {"requirements_fit": req_fit, "values_fit": val_fit}
-        for j, name in enumerate(features):
-            value = known.get(name)
-            X[i, j] = np.nan if value is None else value
-    return X
-
-
-def retention_dataset(session: Session, today):
-    """Hires whose first year is over: features from their interviews, 1 if they were still employed a year
-    after starting, and whether they left within it by taking The Offer. Self-identification is not loaded,
-    so it can never be a feature."""
-    from datetime import timedelta
-
-    import numpy as np
-
-    from hiring.models import EndReason, Hire
-
-    cutoff = today - timedelta(days=365)
-    hires = session.execute(
-        sa.select(Hire.application_id, Hire.start_date, Hire.end_date, Hire.end_reason,
-                  Application.requirements_fit, Application.values_fit)
-        .join(Application, Hire.application_id == Application.id).where(Hire.start_date <= cutoff)).all()
-    means = _value_means(session, [h.application_id for h in hires])
-    value_keys = sorted({k for m in means.values() for k in m}, key=lambda k: int(k[1:]))
-    features = value_keys + ["requirements_fit", "values_fit"]
-    X = _rows_to_matrix([(h.application_id, h.requirements_fit, h.values_fit) for h in hires], means, features)
-    y = np.array([h.end_date is None or (h.end_date - h.start_date).days > 365 for h in hires], dtype=int)
-    took_offer = np.array([h.end_reason == EndReason.OFFER_ACCEPTED and not stayed
-                           for h, stayed in zip(hires, y)], dtype=bool)
-    return X, y, features, took_offer
-
-
-def train_retention_model(session: Session, folder, today):
-    """Train, evaluate and keep the retention model; raises TooFewHires when the data cannot support it."""
-    from hiring.scoring import model
-
-    X, y, features, took_offer = retention_dataset(session, today)
-    fitted, report = model.train(X, y, features, took_offer)
-    model.save(folder, fitted, report)
-    return report
-
-
-def predicted_retention(session: Session, folder, application_ids: list[int]) -> dict[int, dict[str, float]]:
-    """Per scored application, each outcome's probability of a one-year stay (advice only); only outcomes
-    whose model's AUC interval lies above 0.5 are predicted at all."""
-    from hiring.scoring import model
-
-    fitted, report = model.load_model(folder), model.load_report(folder)
-    if fitted is None or report is None or not report.predicting or not application_ids:
-        return {}
-    rows = session.execute(sa.select(Application.id, Application.requirements_fit, Application.values_fit)
-                           .where(Application.id.in_(application_ids), Application.values_fit.is_not(None))).all()
-    if not rows:
-        return {}
-    X = _rows_to_matrix(rows, _value_means(session, [r.id for r in rows]), report.features)
-    by_outcome = {o.outcome: model.predict(fitted[o.outcome], X).tolist() for o in report.predicting}
-    return {r.id: {outcome: p[i] for outcome, p in by_outcome.items()} for i, r in enumerate(rows)}
-
-
-def feature_names(session: Session, features: list[str]) -> dict[str, str]:
-    """Words for the model's features."""
-    ids = {f: int(f[1:]) for f in features if f[:1] == "v" and f[1:].isdigit()}
-    names = dict(session.execute(sa.select(CoreValue.id, CoreValue.name)
-                                 .where(CoreValue.id.in_(ids.values()))).all()) if ids else {}
-    labels = {"requirements_fit": _("Requirements fit"), "values_fit": _("Values fit")}
-    return {f: names.get(ids[f], f) if f in ids else str(labels.get(f, f)) for f in features}
-
-
 def gate_uncertainty(session: Session, applications: list[Application], assignments: dict) -> dict:
     """P(pass) under rater disagreement (scoring/uncertainty.py) for each application whose gate decided on
     scores alone: every scorecard in, no veto. For one page's applications, never a list; `assignments` is the
@@ -413,12 +238,12 @@ def gate_uncertainty(session: Session, applications: list[Application], assignme
     for application_id, rows in sorted(cards.items()):
         application = decided[application_id]
         mine = [Card(kind.value, ratings.get(card.id, [])) for kind, card in rows]
-        rated = {key[1] for card in mine for key, score in card.ratings if key[0] == "v" and score is not None}
+        rated = [key[1] for card in mine for key, score in card.ratings if key[0] == "v" and score is not None]
         reqs = [i for i in items if i[0] == "r" and i[2] == application.job_id]
-        # The same items as score_application: active values, and retired ones where they were scored here.
+        counted = set(counted_values(((i[1], bool(i[6])) for i in items if i[0] == "v"), rated))
         panel = Panel(requirement_weights={i[1]: i[3] for i in reqs},
                       must_haves={i[1]: i[5] for i in reqs if i[4]},
-                      values={i[1]: i[5] for i in items if i[0] == "v" and (not i[6] or i[1] in rated)},
+                      values={i[1]: i[5] for i in items if i[0] == "v" and i[1] in counted},
                       requirements_threshold=application.job.requirements_threshold,
                       values_threshold=application.job.values_threshold, floor=_floor())
         result[application_id] = pass_probability(mine, panel)

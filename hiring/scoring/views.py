@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template
 from hiring.auth.roles import roles_required
 from hiring.extensions import db
 from hiring.models import Role
-from hiring.scoring import model, service
+from hiring.scoring import model, retention_service
 from hiring.scoring.calibration import LARGE_OFFSET, MIN_SUPPORT
 from hiring.scoring.spearman_brown import TARGET, raters_needed
 
@@ -32,7 +32,7 @@ def retention_model():
     """The retention models' figures per outcome: on how many hires, how well out of sample, what predicts."""
     folder = Path(current_app.instance_path)
     report = model.load_report(folder)
-    names = service.feature_names(db.session, report.features) if report else {}
+    names = retention_service.feature_names(db.session, report.features) if report else {}
     return render_template("scoring/model.html", report=report, names=names,
                            outdated=model.needs_retraining(folder), repeats=model.CV_REPEATS,
                            shuffles=model.SHUFFLES)

@@ -1,0 +1,102 @@
+"""The thin service of the calibration page: each submitted scorecard's first submitted ratings as arrays, read
+in a fixed number of queries, handed to the pure maths of calibration.py and rater_effects.py."""
+from __future__ import annotations
+
+import dataclasses
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hiring.models import (
+    CoreValue,
+    InterviewAssignment,
+    Job,
+    Rating,
+    Requirement,
+    Scorecard,
+    ScorecardRevision,
+    ScorecardStatus,
+    User,
+)
+from hiring.scoring.service import int_rows
+
+
+def calibration_data(session: Session) -> dict:
+    """Each submitted scorecard's first submitted ratings as arrays, with interviewer names and item names, for
+    the calibration page; 6 queries."""
+    import numpy as np
+
+    from hiring.scoring.calibration import calibrate, reliability
+
+    requirements = session.execute(
+        sa.select(Requirement.id, Requirement.name, Job.title).join(Job, Requirement.job_id == Job.id)).all()
+    values = session.execute(sa.select(CoreValue.id, CoreValue.name)).all()
+    item_names = {f"r{i}": f"{t}: {n}" for i, n, t in requirements}
+    item_names.update({f"v{i}": n for i, n in values})
+    # An item as one integer: requirement id * 2, or core value id * 2 + 1; `span` is above every such code.
+    span = 2 * (max([i for i, *_ in requirements] + [i for i, _ in values], default=0) + 1)
+    submitted = Scorecard.status == ScorecardStatus.SUBMITTED
+    cards = int_rows(session, sa.select(Scorecard.id, InterviewAssignment.interviewer_id,
+                                        InterviewAssignment.application_id)
+                     .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
+                     .where(submitted).order_by(Scorecard.id))
+    ids, per_card = np.unique(cards[:, 1], return_counts=True)
+    card_counts = dict(zip(ids.tolist(), per_card.tolist()))
+    # Each submitted rating as a single integer, (scorecard * span + item) * 8 + score with 0 for no evidence:
+    # one Python int per row to read instead of a tuple of them. In the order of scorecard and rating, so
+    # that the figures (float sums depend on order) do not change with the database's choice of plan.
+    item = sa.func.coalesce(Rating.requirement_id * 2, Rating.core_value_id * 2 + 1)
+    score = sa.case((Rating.no_evidence, 0), else_=sa.func.coalesce(Rating.score, 0))
+    packed = int_rows(session, sa.select((sa.cast(Rating.scorecard_id, sa.BigInteger) * span + item) * 8 + score)
+                      .join(Scorecard, Rating.scorecard_id == Scorecard.id)
+                      .where(submitted).order_by(Scorecard.id, Rating.id))[:, 0]
+    # An amended scorecard counts as first submitted: only ratings given before seeing colleagues' scorecards
+    # are independent, and agreement and leniency are about independent ratings.
+    first = _first_versions(session, span)
+    if first:
+        amended = np.array(sorted(first), dtype=np.int64)
+        packed = np.concatenate([packed[~np.isin(packed // 8 // span, amended)],
+                                 np.array([code for card in amended.tolist() for code in first[card]],
+                                          dtype=np.int64)])
+    # Small integer types where the values allow: at two million ratings every byte per rating is 2 MB.
+    scores = (packed % 8).astype(np.int8)
+    packed //= 8
+    items = (packed % span).astype(np.int32)
+    card = np.searchsorted(cards[:, 0], packed // span)
+    del packed
+    raters, applications = cards[:, 1].astype(np.int32)[card], cards[:, 2].astype(np.int32)[card]
+    del card, cards
+    no_evidence = scores == 0
+    result = calibrate(card_counts, raters, applications, items, scores, no_evidence)
+    rated = ~no_evidence
+    by_code = reliability(items[rated], applications[rated], raters[rated], scores[rated])
+    # Back to the keys the templates know ("r12", "v3"), in their order as text, as before.
+    items_alpha = sorted((dataclasses.replace(r, item=f"{'rv'[r.item % 2]}{r.item // 2}") for r in by_code),
+                         key=lambda r: r.item)
+    names = dict(session.execute(
+        sa.select(User.id, User.name).where(User.id.in_([p.interviewer_id for p in result.people]))).all())
+    return {"people": result.people, "between": result.between, "within": result.within,
+            "first_versions": len(first), "names": names, "items": items_alpha, "item_names": item_names}
+
+
+def _first_versions(session: Session, span: int) -> dict[int, list[int]]:
+    """Per amended submitted scorecard, its first submitted ratings packed as in calibration_data (the
+    revision of the lowest version holds the content before the first amendment); one query."""
+    first = sa.select(ScorecardRevision.scorecard_id, sa.func.min(ScorecardRevision.version).label("version")) \
+        .group_by(ScorecardRevision.scorecard_id).subquery()
+    rows = session.execute(
+        sa.select(ScorecardRevision.scorecard_id, ScorecardRevision.snapshot)
+        .join(first, sa.and_(ScorecardRevision.scorecard_id == first.c.scorecard_id,
+                             ScorecardRevision.version == first.c.version))
+        .join(Scorecard, ScorecardRevision.scorecard_id == Scorecard.id)
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED))
+    packed: dict[int, list[int]] = {}
+    for card_id, snapshot in rows:
+        codes = packed.setdefault(card_id, [])
+        for r in (snapshot or {}).get("ratings") or []:
+            code = r["requirement_id"] * 2 if r.get("requirement_id") else r["core_value_id"] * 2 + 1
+            if code >= span:  # an item deleted since: nothing left to name it by, and no colleague rates it now
+                continue
+            score = 0 if r.get("no_evidence") or r.get("score") is None else int(r["score"])
+            codes.append((card_id * span + code) * 8 + score)
+    return packed
