@@ -31,7 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     app.config.update(from_environment(instance, config or {}))
+    register_proxies(app)
     register_extensions(app)
+    register_tasks(app)
     register_converters(app)
     register_blueprints(app)
     register_limits(app)
@@ -39,6 +41,17 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_context(app)
     register_commands(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme, host and path prefix from
+    their X-Forwarded-* headers (the sign-in limits count per client address, HSTS follows https); with 0,
+    the headers are ignored, since anyone could send them."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
 
 
 def register_extensions(app: Flask) -> None:
@@ -55,6 +68,13 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     i18n.init_app(app)
     auth.init_app(app, login_manager)
+
+
+def register_tasks(app: Flask) -> None:
+    """The task runner: what this app asks for is handed on when the asking transaction commits."""
+    from hiring import tasks
+
+    tasks.init_app(app)
 
 
 def register_converters(app: Flask) -> None:

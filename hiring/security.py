@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
+        # HTTPS as the browser sees it: behind a proxy that ends TLS, the proxy's X-Forwarded-Proto, believed
+        # only with TRUSTED_PROXIES set (ProxyFix, hiring/__init__.py); otherwise a client could ask for it.
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         # Pages and downloads hold personal data: never keep them in a shared or browser cache. Static

@@ -9,25 +9,19 @@ from hiring.auth.roles import enforce_roles
 
 
 def init_app(app: Flask, login_manager: LoginManager) -> None:
-    """Wire Flask-Login and the default-deny check into the app."""
-    from hiring.extensions import db
-    from hiring.models import User
+    """Wire Flask-Login, the server-side sessions and the default-deny check into the app."""
+    from hiring.auth import sessions
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
+    # "strong": a session used from another address or browser than the one that signed in is refused.
+    # Flask-Login itself only marks a permanent session (ours are) "not fresh" then, as in "basic";
+    # sessions.load_user refuses a session that is not fresh and ends it, so the check holds. What makes a
+    # copied cookie useless after sign-out, whatever the browser, is the session's row on the server.
     login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(token: str) -> User | None:
-        user_id, _, _fingerprint = token.partition(".")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A changed password (or a closed account) ends the sessions that began before it.
-        if user is None or not user.active or user.session_token() != token:
-            return None
-        return user
+    login_manager.user_loader(sessions.load_user)
+    sessions.install()
 
     app.before_request(enforce_roles)

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from hiring.models import User, utcnow
 from hiring.models.people import password_hash_method
+from hiring.textinput import without_bidi_controls
 
 
 @cache
@@ -31,7 +32,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def create_user(session: Session, *, email: str, name: str, role, password: str | None) -> User:
     """Add a user (flushed, not committed); the e-mail is stored lower-case."""
-    user = User(email=email.strip().lower(), name=name.strip(), role=role)
+    user = User(email=email.strip().lower(), name=without_bidi_controls(name).strip(), role=role)
     if password:
         user.set_password(password)
     session.add(user)

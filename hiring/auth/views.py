@@ -1,4 +1,4 @@
-"""Sign in and sign out."""
+"""Sign in and sign out, passwords, and the profile page."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
+from hiring.auth import device, limits, sessions
 from hiring.auth.roles import ANY_ROLE, public, roles_required
 from hiring.audit import record
 from hiring.auth.service import authenticate
@@ -47,6 +48,8 @@ def login():
         session.clear()  # a fresh session on sign-in: nothing from before survives
         login_user(user)
         session.permanent = True
+        sessions.start(user)
+        device.remember(user.id)  # this browser is now one the account signs in from (hiring.auth.limits)
         db.session.commit()
         return redirect(next_url or url_for("dashboard.home"))
     return render_template("auth/login.html", form=form)
@@ -55,7 +58,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @roles_required(*ANY_ROLE)
 def logout():
-    """Sign out (a POST, so that a link on another site cannot sign anyone out)."""
+    """Sign out (a POST, so that a link on another site cannot sign anyone out); the session ends on the
+    server too, so a copy of the cookie signs no one in."""
+    sessions.end_current()
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -72,6 +78,7 @@ def set_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit() and _acceptable(form, user):
         user.set_password(form.password.data)
+        sessions.end_all(db.session, user.id)  # a new password, so no session from before it goes on
         record(db.session, actor_id=user.id, action="password_set", entity_type="user", entity_id=user.id)
         db.session.commit()
         flash(_("Your password is set. Sign in with your e-mail address and your new password."), "success")
@@ -95,13 +102,14 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
+            limits.wrong_current_password()  # only this counts towards the limit, not a refused new password
             form.current.errors = [*form.current.errors, _("That is not your current password.")]
         elif _acceptable(form, current_user):
             current_user.set_password(form.password.data)
+            sessions.end_all(db.session, current_user.id, except_current=True)
             record(db.session, actor_id=current_user.id, action="password_changed", entity_type="user",
                    entity_id=current_user.id)
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session goes on with the new password
             flash(_("Your password is changed. Other sessions of your account have ended."), "success")
             return redirect(url_for("dashboard.home"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
@@ -123,3 +131,18 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@roles_required(*ANY_ROLE)
+def sign_out_everywhere():
+    """End every session of one's account, this one included: for a lost phone or a shared computer.
+    A POST, with the CSRF token every form carries (checked for every POST by Flask-WTF's CSRFProtect)."""
+    user_id = current_user.id
+    sessions.end_all(db.session, user_id)
+    record(db.session, actor_id=user_id, action="signed_out_everywhere", entity_type="user", entity_id=user_id)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out everywhere: on every computer and phone your account was signed in on."), "info")
+    return redirect(url_for("auth.login"))

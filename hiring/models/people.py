@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -70,15 +69,6 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
-
-    def session_token(self) -> str:
-        """What the session remembers: the id and a fingerprint of the password, so that changing the
-        password ends every other session of the account."""
-        digest = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
-        return f"{self.id}.{digest}"
-
-    def get_id(self) -> str:  # Flask-Login stores this in the session
-        return self.session_token()
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
