@@ -32,6 +32,43 @@ def _megabytes(name: str, default: int) -> int:
     return int(value) * 1024 * 1024
 
 
+def _milliseconds(name: str, default: int) -> int:
+    """A whole number of milliseconds from the environment; 0 means no limit (PostgreSQL's meaning)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of milliseconds (0 for no limit), not {value!r}")
+    return int(value)
+
+
+def _proxies(name: str) -> int:
+    """How many reverse proxies stand in front of the app: a whole number, 0 (none) by default."""
+    value = os.environ.get(name, "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"{name} must be the number of reverse proxies in front of the app (0 for none), "
+                         f"not {value!r}")
+    return int(value)
+
+
+def _seconds(name: str, default: int) -> int:
+    """A whole number of seconds from the environment, at least 1."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of seconds (1 or more), not {value!r}")
+    return int(value)
+
+
+def _threads(name: str, default: int) -> int:
+    """A number of threads from the environment, at least 1."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of threads (1 or more), not {value!r}")
+    return int(value)
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
@@ -58,6 +95,23 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def engine_options(settings: dict) -> dict:
+    """SQLAlchemy's engine options, with the statement and lock timeouts on every PostgreSQL connection.
+
+    Sent as startup options of the connection, so they cost no statement per request. Other databases are
+    left alone (SQLite has its busy timeout, hiring/sqlite.py; its driver refuses unknown arguments).
+    """
+    options = dict(settings.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return options
+    connect_args = dict(options.get("connect_args") or {})
+    timeouts = (f"-c statement_timeout={int(settings['DATABASE_STATEMENT_TIMEOUT_MS'])} "
+                f"-c lock_timeout={int(settings['DATABASE_LOCK_TIMEOUT_MS'])}")
+    connect_args["options"] = " ".join(filter(None, [connect_args.get("options", ""), timeouts]))
+    options["connect_args"] = connect_args
+    return options
 
 
 def from_environment(instance_path: Path, overrides: dict) -> dict:
@@ -94,16 +148,43 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # How long `flask backup` keeps its copies in instance/backups/: a copy holds every candidate as they
         # were, anonymised ones included, so it must go too (see the README's Backups).
         "BACKUP_KEEP_DAYS": _days("BACKUP_KEEP_DAYS", 30),
-        # Failed sign-ins allowed per account and per address (Flask-Limiter's notation), counted in Redis
-        # when REDIS_URL is set so that every worker counts together.
+        # Failed sign-ins (Flask-Limiter's notation), counted in Redis when REDIS_URL is set so that every
+        # worker counts together (hiring/auth/limits.py says why it is these three). Past the limit per
+        # address, or per account and address, that address gets 429. Past the limit per account (from
+        # anywhere) nobody is locked out: browsers that have not signed in to the account before may try it
+        # once per LOGIN_SLOWDOWN_PER_ACCOUNT between them; its owner's own browser is not slowed. The limit
+        # per account also counts wrong current passwords on the password-change form.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+                                                              "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "LOGIN_SLOWDOWN_PER_ACCOUNT": os.environ.get("LOGIN_SLOWDOWN_PER_ACCOUNT", "1 per 10 seconds"),
+        # The number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix
+        # headers are believed (Werkzeug's ProxyFix): the client's address for the limits above, https for
+        # HSTS and secure cookies. 0, the default, believes none: a client could claim any address.
+        "TRUSTED_PROXIES": _proxies("TRUSTED_PROXIES"),
+        # A session ends after PERMANENT_SESSION_LIFETIME unused, and after this long however busy it is
+        # (kept on the server, hiring/auth/sessions.py).
+        "SESSION_ABSOLUTE_LIFETIME": _seconds("SESSION_ABSOLUTE_LIFETIME_SECONDS", 24 * 3600),
         # A dropped connection (the database restarted) is noticed and replaced before a request uses it.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Errors never carry the statement's values (e-mail addresses, names) into logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # PostgreSQL only: how long one statement may run, and how long it may wait for a lock, before it
+        # is cancelled and the page answers 503 "try again" instead of hanging (0: no limit). Set on every
+        # connection; flask commands run without the statement limit (hiring/postgres.py says why).
+        "DATABASE_STATEMENT_TIMEOUT_MS": _milliseconds("DATABASE_STATEMENT_TIMEOUT_MS", 15_000),
+        "DATABASE_LOCK_TIMEOUT_MS": _milliseconds("DATABASE_LOCK_TIMEOUT_MS", 5_000),
         # HR's home shows its alerts from the last stored calibration and fairness figures while newer ones
-        # are computed in a background thread (hiring/snapshots.py); off, they are computed in the request.
+        # are computed by the task runner (hiring/snapshots.py); off, they are computed in the request.
         "SNAPSHOT_BACKGROUND_REFRESH": True,
+        # Background work (prepared reports, snapshot refreshes) goes to RQ workers (`flask worker`) through
+        # this Redis when set; without it, to TASK_THREADS threads in each web process, few so that renders
+        # cannot take every core from the pages (hiring/tasks/).
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or None,
+        "TASK_THREADS": _threads("TASK_THREADS", 1),
+        # The largest file kept in the database (hiring/files.py: prepared reports; later, uploads).
+        "FILE_MAX_BYTES": _megabytes("FILE_MAX_MB", 200),
     }
     settings.update(overrides)
     try:
@@ -119,6 +200,7 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         settings.pop("PASSWORD_HASH_METHOD", None)
     settings.setdefault("BABEL_DEFAULT_TIMEZONE", settings["COMPANY_TIMEZONE"])
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(settings)
     if not settings.get("SECRET_KEY"):
         # Only now, so that tests passing their own key never touch the instance folder.
         settings["SECRET_KEY"] = _secret_key(instance_path)

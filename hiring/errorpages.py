@@ -1,14 +1,17 @@
 """Error pages in the site's layout, and domain errors mapped to their HTTP status."""
 from __future__ import annotations
 
+import traceback
+
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from hiring.errors import DomainError
+from hiring.postgres import is_timeout, is_unique_violation, sqlstate
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
@@ -30,6 +33,18 @@ def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     return render_template("errors/error.html", status=status, title=title,
                            message=detail or message), status
+
+
+def database_error_summary(error: Exception) -> str:
+    """What the log says about a database error: its kind and code, never the statement or its values
+    (a server's message may quote a row's values; a connection failure's first line names only the host)."""
+    orig = getattr(error, "orig", None) or error
+    code = sqlstate(error)
+    if code:
+        constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+        return f"{type(orig).__name__} (SQLSTATE {code}{', ' + constraint if constraint else ''})"
+    first_line = (str(orig).strip().splitlines() or [""])[0][:200]
+    return f"{type(orig).__name__}: {first_line}"
 
 
 def too_large_message() -> str | None:
@@ -70,22 +85,44 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def database_unavailable(error: Exception):
-        # The database is down, restarting or locked past the busy timeout. Drop the session (its connection
-        # may be dead; the pool's pre-ping replaces it once the database is back) and render the page as
-        # for an anonymous visitor, since loading the signed-in user would ask the database again.
+        # The database is down, restarting, locked past SQLite's busy timeout, or a statement ran into
+        # PostgreSQL's statement or lock timeout (hiring/postgres.py). Drop the session (its connection may
+        # be dead; the pool's pre-ping replaces it once the database is back) and render the page as for an
+        # anonymous visitor, since loading the signed-in user would ask the database again.
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001  (the connection may be gone; remove() below cleans up)
             pass
         db.session.remove()
         g._login_user = app.login_manager.anonymous_user()
-        app.logger.warning("Database unavailable: %s", error)
-        response, status = render_error(503)
+        busy = is_timeout(error)
+        app.logger.warning("Database %s: %s", "too slow to answer" if busy else "unavailable",
+                           database_error_summary(error))
+        response, status = render_error(503, str(_l("The database is too busy to answer just now. Nothing was "
+                                                    "saved; please try again in a minute.")) if busy else None)
         return response, status, {"Retry-After": "30"}
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # A unique constraint refused a row that a check just before found missing: another request saved
+        # the same thing at the same moment (PostgreSQL lets both check; services retry once, see
+        # hiring/postgres.py). The loser is told, as a stale edit is. Any other refusal is a bug: 500.
+        if not is_unique_violation(error):
+            return unexpected_error(error)
+        db.session.rollback()
+        app.logger.warning("Concurrent duplicate refused: %s", database_error_summary(error))
+        return render_error(409, str(_l("Someone else saved the same thing at the same moment, so nothing of "
+                                        "yours was saved. Reload the page to see what is there now.")))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         # Whatever went wrong, nothing of the request is half-saved.
         db.session.rollback()
-        app.logger.exception("Unhandled error")
+        if isinstance(error, DBAPIError):
+            # Where it happened, but not the database's message: PostgreSQL's quotes the refused row
+            # ("Failing row contains (..., ann@example.org, ...)").
+            app.logger.error("Unhandled error: %s\n%s", database_error_summary(error),
+                             "".join(traceback.format_tb(error.__traceback__)).rstrip())
+        else:
+            app.logger.exception("Unhandled error")
         return render_error(500)

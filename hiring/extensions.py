@@ -8,6 +8,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from hiring import sqlite  # noqa: F401  (registers SQLite's connection and transaction events)
+from hiring import postgres  # noqa: F401  (registers PostgreSQL's transaction event for flask commands)
 from hiring.models.base import Base
 
 db = SQLAlchemy(model_class=Base)

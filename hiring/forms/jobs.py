@@ -22,6 +22,7 @@ from hiring.errors import DomainError
 from hiring.forms import options
 from hiring.jobs.service import NAME_LENGTH, JobInput, RequirementInput
 from hiring.models import JobStatus
+from hiring.textinput import without_bidi_controls
 
 MAX_REQUIREMENTS = 50  # a bound on rows a crafted POST can make us build; no real job needs more
 THRESHOLD_MESSAGE = _l("Give a threshold between 0 and 100.")
@@ -57,7 +58,7 @@ class RequirementForm(Form):
     """One requirement row (no CSRF token of its own: the job form has one). Rules across rows are the service's."""
 
     id = HiddenField()
-    name = StringField(_l("Name"), filters=[_strip], validators=[Length(max=NAME_LENGTH)])
+    name = StringField(_l("Name"), filters=[without_bidi_controls, _strip], validators=[Length(max=NAME_LENGTH)])
     description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=2000)])
     weight = IntegerField(_l("Weight"), default=1, invalid_value_message=WEIGHT_MESSAGE,
                           validators=[Optional(), _readable, NumberRange(1, 100, WEIGHT_MESSAGE)],
@@ -97,7 +98,7 @@ def _threshold(label):
 class JobForm(FlaskForm):
     """An opening and its requirements; the view sets the hiring manager's choices."""
 
-    title = StringField(_l("Title"), filters=[_strip], validators=[
+    title = StringField(_l("Title"), filters=[without_bidi_controls, _strip], validators=[
         DataRequired(_l("Give the job a title.")), Length(max=NAME_LENGTH)])
     description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=8000)])
     requirements_threshold = _threshold(_l("Requirements threshold (0-100)"))

@@ -12,6 +12,7 @@ from hiring.clock import today
 from hiring.forms import options
 from hiring.labels import KIND_LABELS, STAGE_LABELS
 from hiring.models import InterviewKind, Stage
+from hiring.textinput import without_bidi_controls
 
 
 def _strip(value):
@@ -38,13 +39,13 @@ def _start_date_window(form, field) -> None:
 class CandidateForm(FlaskForm):
     """A candidate and the job they apply to."""
 
-    name = StringField(_l("Name"), filters=[_strip],
+    name = StringField(_l("Name"), filters=[without_bidi_controls, _strip],
                        validators=[DataRequired(_l("Enter the candidate's name.")), Length(max=200)])
     email = EmailField(_l("E-mail"), filters=[_strip], validators=[
         DataRequired(_l("Enter the candidate's e-mail address.")),
         Email(_l("That is not an e-mail address."), check_deliverability=False), Length(max=254)])
-    phone = StringField(_l("Phone"), filters=[_strip], validators=[Optional(), Length(max=40)])
-    source = StringField(_l("Source"), filters=[_strip], validators=[Optional(), Length(max=80)],
+    phone = StringField(_l("Phone"), filters=[without_bidi_controls, _strip], validators=[Optional(), Length(max=40)])
+    source = StringField(_l("Source"), filters=[without_bidi_controls, _strip], validators=[Optional(), Length(max=80)],
                          description=_l("Where the candidate came from, for example a referral or a job site."))
     job_id = SelectField(_l("Job"), coerce=_optional_int,
                          validators=[DataRequired(_l("Choose the job the candidate applies to."))])

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from hiring.textinput import without_bidi_controls
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
@@ -19,7 +21,7 @@ def _anchor(level: int, hint):
 class CoreValueForm(FlaskForm):
     """A core value with its behavioural anchors."""
 
-    name = StringField(_l("Name"), filters=[_strip],
+    name = StringField(_l("Name"), filters=[without_bidi_controls, _strip],
                        validators=[DataRequired(_l("Give the value a name.")), Length(max=120)])
     description = TextAreaField(_l("Short description"), filters=[_strip], validators=[Length(max=2000)])
     anchor_1 = _anchor(1, _l("What a 1 looks like: the behaviour furthest from the value."))

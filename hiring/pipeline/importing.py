@@ -14,11 +14,16 @@ from hiring.audit import record
 from hiring.errors import DomainError
 from hiring.models import Application, Candidate, Job, JobStatus, Stage, StageChange, utcnow
 from hiring.pipeline import csvfile
+from hiring.postgres import once_more_after_race
 from hiring.privacy.consent import notice_given, set_consent
+from hiring.textinput import without_bidi_controls
 
 REQUIRED_COLUMNS = ("name", "email", "job")
 OPTIONAL_COLUMNS = ("phone", "source", "consent")
 CONSENT_VALUES = {"yes": True, "no": False, "": False}
+# Shown as typed, so kept free of direction controls (hiring/textinput.py); an e-mail address holding one
+# is refused as not an address rather than quietly changed into another.
+DISPLAYED_COLUMNS = frozenset({"name", "job", "phone", "source"})
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 CHUNK = 500  # stays under every database's limit on bound parameters
@@ -70,7 +75,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
                                required=", ".join(REQUIRED_COLUMNS), optional=", ".join(OPTIONAL_COLUMNS),
                                missing=", ".join(missing)))
     # Values beyond the header's columns are ignored and missing ones are empty, as csv.DictReader does.
-    rows = [(number, {c: v.strip() for c, v in zip(columns, record)}) for number, record in records[1:]]
+    rows = [(number, {c: (without_bidi_controls(v) if c in DISPLAYED_COLUMNS else v).strip()
+                      for c, v in zip(columns, record)}) for number, record in records[1:]]
     rows = [(number, row) for number, row in rows if any(row.values())]
     if not rows:
         raise ImportRejected(_("The file names its columns but holds no candidates."))
@@ -163,8 +169,16 @@ def check_rows(session: Session, rows: list[tuple[int, dict[str, str]]]) -> tupl
 
 
 def import_candidates(session: Session, data: bytes, *, actor_id: int) -> ImportSummary:
-    """Import every row of the file, or raise ImportRejected with every problem and import nothing."""
+    """Import every row of the file, or raise ImportRejected with every problem and import nothing.
+
+    Of two imports of the same rows at once, the second is refused row by row ("has already applied"), as
+    it would be a moment later, never with a 500.
+    """
     rows = read_rows(data)
+    return once_more_after_race(session, lambda: _import_rows(session, rows, actor_id=actor_id))
+
+
+def _import_rows(session: Session, rows: list[tuple[int, dict[str, str]]], *, actor_id: int) -> ImportSummary:
     errors, ready = check_rows(session, rows)
     if errors:
         raise ImportRejected(ngettext("Nothing was imported: %(num)d problem in the file.",

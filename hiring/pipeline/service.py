@@ -26,7 +26,9 @@ from hiring.models import (
 )
 from hiring.pipeline.hire import make_hire
 from hiring.pipeline.stages import OPEN_STAGES, check_move
+from hiring.postgres import once_more_after_race
 from hiring.privacy.consent import notice_given, set_consent
+from hiring.textinput import without_bidi_controls
 
 INTERVIEWER_ROLES = (Role.INTERVIEWER, Role.RECRUITER, Role.HR, Role.ADMIN)
 
@@ -58,16 +60,35 @@ def start_application(session: Session, candidate: Candidate, job: Job, *, actor
     return application
 
 
+def _single_line(value: str | None) -> str | None:
+    """Typed text as stored: trimmed, without direction controls (hiring/textinput.py), None when empty."""
+    return without_bidi_controls(value or "").strip() or None
+
+
 def add_candidate(session: Session, *, name: str, email: str, phone: str | None, source: str | None,
                   job_id: int, actor_id: int, retention_consent: bool = False) -> Application:
     """Add a candidate (or recognise them by e-mail) and their application to a job, recording that the
-    privacy notice was given and, when ticked, their consent to be kept for future openings."""
+    privacy notice was given and, when ticked, their consent to be kept for future openings.
+
+    Two requests adding the same e-mail at once end as they would one after the other: one adds, the other
+    recognises the candidate (and is refused when it is for the same job), never a 500.
+    """
+    return once_more_after_race(session, lambda: _add_candidate(
+        session, name=name, email=email, phone=phone, source=source, job_id=job_id, actor_id=actor_id,
+        retention_consent=retention_consent))
+
+
+def _add_candidate(session: Session, *, name: str, email: str, phone: str | None, source: str | None,
+                   job_id: int, actor_id: int, retention_consent: bool) -> Application:
     job = open_job(session, job_id)
     email = normalise_email(email)
+    phone, source = _single_line(phone), _single_line(source)
     candidate = session.scalar(sa.select(Candidate).where(Candidate.email == email))
     if candidate is None:
-        candidate = Candidate(name=name.strip(), email=email, phone=(phone or "").strip() or None,
-                              source=(source or "").strip() or None)
+        name = _single_line(name)
+        if name is None:
+            raise DomainError(_("Enter the candidate's name."), field="name")
+        candidate = Candidate(name=name, email=email, phone=phone, source=source)
         session.add(candidate)
     else:
         already = session.scalar(sa.select(Application.id).where(
@@ -76,8 +97,8 @@ def add_candidate(session: Session, *, name: str, email: str, phone: str | None,
             raise Conflict(_("%(name)s (%(email)s) has already applied to %(title)s.", name=candidate.name,
                              email=email, title=job.title), field="job_id")
         # Recognised by e-mail: fill in what we did not know, never overwrite what we did.
-        candidate.phone = candidate.phone or (phone or "").strip() or None
-        candidate.source = candidate.source or (source or "").strip() or None
+        candidate.phone = candidate.phone or phone
+        candidate.source = candidate.source or source
     now = utcnow()
     notice_given(candidate, now)
     if retention_consent:
@@ -137,7 +158,14 @@ def interviewer_choices(session: Session) -> list[tuple[int, str]]:
 
 def assign_interviewer(session: Session, application_id: int, *, interviewer_id: int, kind: InterviewKind,
                        actor_id: int) -> InterviewAssignment:
-    """Ask an interviewer to interview an open application, for one kind of interview."""
+    """Ask an interviewer to interview an open application, for one kind of interview. Of two identical
+    assignments sent at once, the second is refused as "already assigned", as it would be a moment later."""
+    return once_more_after_race(session, lambda: _assign_interviewer(
+        session, application_id, interviewer_id=interviewer_id, kind=kind, actor_id=actor_id))
+
+
+def _assign_interviewer(session: Session, application_id: int, *, interviewer_id: int, kind: InterviewKind,
+                        actor_id: int) -> InterviewAssignment:
     application = session.get(Application, application_id)
     if application is None:
         raise NotFound(_("There is no such application."))
