@@ -1,4 +1,4 @@
-"""flask commands: create-user, seed-demo."""
+"""flask commands: create-user, seed-demo, worker, ..."""
 from __future__ import annotations
 
 import click
@@ -125,6 +125,34 @@ def train_model_command(if_missing: bool) -> None:
     click.echo(_("Saved in %(folder)s.", folder=folder))
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty (for cron, and tests).")
+@click.option("--name", default=None, help="The worker's name in RQ (default: host and process id).")
+@with_appcontext
+def worker_command(burst: bool, name: str | None) -> None:
+    """Run background work (prepared reports, snapshot refreshes) from the Redis queue of REDIS_URL."""
+    from flask import current_app
+
+    from hiring.tasks import worker
+
+    if not worker.run(current_app._get_current_object(), burst=burst, name=name):
+        raise click.ClickException(_("REDIS_URL is not set: without Redis, background work runs in the web "
+                                     "processes' own threads, and no worker is needed."))
+
+
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired_command() -> None:
+    """Delete stored files past their expiry and background tasks asked for more than a day ago."""
+    from hiring import files, tasks
+
+    n_files = files.purge_expired(db.session)
+    n_tasks = tasks.purge(db.session)
+    db.session.commit()
+    click.echo(ngettext("%(num)d expired file deleted.", "%(num)d expired files deleted.", n_files))
+    click.echo(ngettext("%(num)d old task deleted.", "%(num)d old tasks deleted.", n_tasks))
+
+
 def _print_logins(logins: list[tuple[str, str]], password: str) -> None:
     if not logins:
         return
@@ -140,6 +168,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(expire_offers_command)
     app.cli.add_command(recompute_scores_command)
     app.cli.add_command(train_model_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(purge_expired_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     from hiring.privacy.commands import purge_candidates_command

@@ -4,7 +4,9 @@ Keyed on what changed, never on time: every transaction that writes a topic's ta
 counter in `data_versions` as part of the same commit (SQLAlchemy session events, so no write path can forget
 it), and a snapshot is served only while the counters it was computed at are still current. A stale
 snapshot is recomputed on the spot, or for a dashboard that may show slightly older figures, served with
-its time while a background thread brings it up to date.
+its time while the task runner (hiring/tasks/) brings it up to date: in a worker process, or a thread here.
+A worker finds the computation by name: each snapshot is made by a registered maker from JSON-able
+parameters.
 
 Snapshots are stored pickled in the database, so that every web worker shares them; the payload is signed
 with the app's secret key and anything that fails the check is recomputed instead of unpickled.
@@ -16,17 +18,17 @@ import hmac
 import itertools
 import logging
 import pickle
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from sqlalchemy.orm import Session
 
+from hiring import tasks
 from hiring.extensions import db
 from hiring.models import (
     Application,
@@ -114,6 +116,11 @@ def _before_commit(session: Session) -> None:
 
 
 def _forget(session: Session, *_args) -> None:
+    if session.get_nested_transaction() is not None:
+        # A savepoint ended (hiring/postgres.py's retry): the transaction around it goes on, with the writes
+        # it made before. Counting a rolled-back write too costs one needless recompute; forgetting a
+        # committed one would serve stale figures.
+        return
     session.info.pop(PENDING, None)
     session.info.pop(WROTE, None)
 
@@ -199,105 +206,150 @@ def end_read_transaction(caller: Session) -> None:
         caller.commit()
 
 
-def _compute(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], session: Session,
-             extra: str = "") -> Cached[T]:
-    stamp = versions(session, topics) + extra  # before computing: newer data only makes it recompute
+@dataclass(frozen=True)
+class Recipe(Generic[T]):
+    """What a snapshot is: the name of its row, the topics it rests on, how it is computed, and what else
+    its value depends on (`extra`, such as the day)."""
+
+    name: str
+    topics: tuple[str, ...]
+    compute: Callable[[Session], T]
+    extra: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.topics) - set(TOPICS)
+        if unknown:
+            raise ValueError(f"unknown topics {sorted(unknown)}")
+
+
+# Makers: a Recipe from JSON-able parameters, registered by name, so that a worker in another process can
+# recompute a snapshot from {"name": "fairness", "job_id": 3}. The only way a refresh finds its compute.
+MAKERS: dict[str, Callable[..., Recipe]] = {}
+REFRESH = "snapshot.refresh"
+
+
+def maker(name: str) -> Callable[[Callable[..., Recipe]], Callable[..., Recipe]]:
+    """Register a function that makes a snapshot's Recipe from JSON-able keyword parameters."""
+
+    def register(make: Callable[..., Recipe]) -> Callable[..., Recipe]:
+        MAKERS[name] = make
+        return make
+
+    return register
+
+
+def _compute(recipe: Recipe[T], session: Session) -> Cached[T]:
+    stamp = versions(session, recipe.topics) + recipe.extra  # before computing: newer data only makes it recompute
     began = time.perf_counter()
-    value = compute(session)
-    computed_at = _store(name, stamp, value, time.perf_counter() - began)
+    value = recipe.compute(session)
+    computed_at = _store(recipe.name, stamp, value, time.perf_counter() - began)
     return Cached(value, computed_at)
 
 
-_refreshing: dict[str, threading.Thread] = {}
-_refreshing_lock = threading.Lock()
+def _refresh(task, progress) -> None:
+    """The task runner's handler of "snapshot.refresh": recompute the snapshot its parameters name."""
+    params = dict(task.params)
+    make = MAKERS.get(params.pop("name", None))
+    if make is None:
+        raise tasks.Failed("unknown")
+    with Session(db.engine) as session:
+        _compute(make(**params), session)
 
 
-def _refresh_in_background(name: str, topics: tuple[str, ...], compute: Callable[[Session], T],
-                           extra: str = "") -> None:
-    """One refresh per snapshot at a time in this process; the thread has its own app context and session."""
-    app = current_app._get_current_object()
-
-    def work() -> None:
-        try:
-            with app.app_context():
-                with Session(db.engine) as session:
-                    _compute(name, topics, compute, session, extra)
-        except Exception:  # a failed refresh leaves the older snapshot; the next visit tries again
-            log.exception("refreshing snapshot %s failed", name)
-        finally:
-            with _refreshing_lock:
-                _refreshing.pop(name, None)
-
-    with _refreshing_lock:
-        if name in _refreshing:
-            return
-        thread = threading.Thread(target=work, name=f"snapshot-{name}", daemon=True)
-        _refreshing[name] = thread
-    thread.start()
+def _refresh_in_background(maker_name: str, params: dict) -> bool:
+    """Ask the task runner to recompute a snapshot; one refresh per snapshot is pending at a time (the
+    runner's dedupe). False when it cannot be asked now: the stale snapshot is served, the next visit asks."""
+    if db.engine.dialect.name == "sqlite" and (db.session().info.get(WROTE) or (
+            has_request_context() and request.method not in ("GET", "HEAD"))):
+        return False  # this request holds SQLite's write lock: a second connection would wait for it in vain
+    try:
+        # A transaction of its own: the caller's is neither widened nor committed.
+        with Session(db.engine) as session:
+            tasks.enqueue(session, REFRESH, {"name": maker_name, **params})
+            session.commit()
+    except sa.exc.OperationalError as error:  # a busy database: serve the older figures, ask another time
+        log.warning("snapshot %s: refresh not asked for (%s)", maker_name, error)
+        return False
+    return True
 
 
-def wait_for_refreshes(timeout: float = 60.0) -> None:
-    """Join the background refreshes running now (tests, and a clean shutdown)."""
-    with _refreshing_lock:
-        threads = list(_refreshing.values())
-    for thread in threads:
-        thread.join(timeout)
-
-
-def cached(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], *,
-           allow_stale: bool = False, extra: str = "") -> Cached[T]:
-    """`compute(session)`'s result, from the stored snapshot while the topics (and `extra`, what else the
-    result depends on, such as the day) are unchanged.
-
-    With `allow_stale`, a snapshot whose data changed since is returned (fresh=False) and a background
-    thread computes the new one; without it, or with no snapshot at all, it is computed now.
+def _serve(recipe: Recipe[T], refresh: Callable[[], bool] | None) -> Cached[T]:
+    """The recipe's value from its stored snapshot while its topics (and `extra`) are unchanged; with
+    `refresh`, a stale snapshot is served (fresh=False) while `refresh()` asks for the new one; otherwise, or
+    with no snapshot at all, it is computed now.
 
     Runs in a session of its own: the caller's transaction is neither widened nor committed, and a snapshot
     stored a moment ago is seen even by a caller whose own transaction began before it.
     """
-    unknown = set(topics) - set(TOPICS)
-    if unknown:
-        raise ValueError(f"unknown topics {sorted(unknown)}")
     with Session(db.engine) as session:
         row = session.execute(sa.select(Snapshot.versions, Snapshot.computed_at, Snapshot.payload)
-                              .where(Snapshot.name == name)).one_or_none()
+                              .where(Snapshot.name == recipe.name)).one_or_none()
         if row is not None:
             try:
                 value = _unpickle(row.payload)
             except Exception:  # another secret key, a renamed class: compute it again
                 value, row = None, None
             if row is not None:
-                if row.versions == versions(session, topics) + extra:
+                if row.versions == versions(session, recipe.topics) + recipe.extra:
                     return Cached(value, row.computed_at)
-                if allow_stale and current_app.config.get("SNAPSHOT_BACKGROUND_REFRESH", True):
-                    _refresh_in_background(name, topics, compute, extra)
+                if refresh is not None:
+                    refresh()
                     return Cached(value, row.computed_at, fresh=False)
-        return _compute(name, topics, compute, session, extra)
+        return _compute(recipe, session)
+
+
+def cached(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], *, extra: str = "") -> Cached[T]:
+    """`compute(session)`'s result, from the stored snapshot while the topics (and `extra`, what else the
+    result depends on) are unchanged, else computed now. A snapshot that may be served stale while it is
+    refreshed in the background is made by a registered maker instead (see `snapshot`)."""
+    return _serve(Recipe(name, topics, compute, extra), None)
+
+
+def snapshot(maker_name: str, *, allow_stale: bool = False, **params) -> Cached:
+    """A registered snapshot, made from JSON-able parameters.
+
+    With `allow_stale`, a snapshot whose data changed since is returned (fresh=False) while the task runner
+    computes the new one (SNAPSHOT_BACKGROUND_REFRESH); without it, or with no snapshot at all, it is
+    computed now.
+    """
+    recipe = MAKERS[maker_name](**params)
+    background = allow_stale and current_app.config.get("SNAPSHOT_BACKGROUND_REFRESH", True)
+    return _serve(recipe, (lambda: _refresh_in_background(maker_name, params)) if background else None)
 
 
 # The snapshots themselves: what each aggregate reads decides the topics it is keyed on.
 
-def calibration(**options) -> Cached[dict]:
-    """Interviewer calibration and item reliability: ratings, and the names of people and items shown."""
+@maker("calibration")
+def _calibration() -> Recipe[dict]:
     from hiring.scoring.calibration_service import calibration_data
 
     # The format is in the name (v2: the fixed-effects model on first submitted versions, a Calibration's
     # fields): a stale snapshot may be served while its successor is computed, one of the older shape never.
-    return cached("calibration:v2", ("catalogue", "people", "scorecards"), calibration_data, **options)
+    return Recipe("calibration:v2", ("catalogue", "people", "scorecards"), calibration_data)
 
 
-def fairness(job_id: int | None = None, **options) -> Cached[dict]:
-    """The hiring funnel and adverse impact, overall or for one job: applications, stage changes and
-    self-identification."""
+def calibration(*, allow_stale: bool = False) -> Cached[dict]:
+    """Interviewer calibration and item reliability: ratings, and the names of people and items shown."""
+    return snapshot("calibration", allow_stale=allow_stale)
+
+
+@maker("fairness")
+def _fairness(job_id: int | None = None) -> Recipe[dict]:
     from hiring.analytics.service import funnel_and_fairness
 
     # The format is in the name, not in `extra`: a stale snapshot may be served while its successor is computed
     # (allow_stale), and one of an older shape (v1: float ratios, withdrawals as not selected) never may.
-    return cached(f"fairness:v2:{job_id or 'all'}", ("applications",),
-                  lambda session: funnel_and_fairness(session, job_id), **options)
+    return Recipe(f"fairness:v2:{job_id or 'all'}", ("applications",),
+                  lambda session: funnel_and_fairness(session, job_id))
 
 
-def _retention_stamp(today, now) -> str:
+def fairness(job_id: int | None = None, *, allow_stale: bool = False) -> Cached[dict]:
+    """The hiring funnel and adverse impact, overall or for one job: applications, stage changes and
+    self-identification."""
+    return snapshot("fairness", allow_stale=allow_stale, job_id=job_id)
+
+
+def _retention_stamp(today: date, now: datetime) -> str:
     """Retention figures depend on the day (who is still employed, censored today) and on time itself only
     through offers whose deadline passed undecided (they count as staying, shown as expired); that set only
     grows, so its size tells whether it changed. One indexed count."""
@@ -307,21 +359,39 @@ def _retention_stamp(today, now) -> str:
     return f";today={today.isoformat()};expired={expired}"
 
 
-def offer_statistics(today, now) -> Cached[dict]:
-    """The offer and retention statistics: hires, their offers and their values fit at hiring."""
+@maker("offer_statistics")
+def _offer_statistics(today: str, now: str) -> Recipe[dict]:
     from hiring.analytics.service import offer_statistics as compute
 
-    return cached("offer-statistics", ("applications", "hires"), lambda session: compute(session, today, now),
-                  extra=_retention_stamp(today, now))
+    day, moment = date.fromisoformat(today), datetime.fromisoformat(now)
+    return Recipe("offer-statistics", ("applications", "hires"), lambda session: compute(session, day, moment),
+                  extra=_retention_stamp(day, moment))
 
 
-def retention_chart(which: str, title: str, x_label: str, y_label: str, today, now) -> Cached[str]:
-    """A retention chart as SVG text, per chart and language (its titles are translated)."""
+def offer_statistics(today: date, now: datetime) -> Cached[dict]:
+    """The offer and retention statistics: hires, their offers and their values fit at hiring."""
+    return snapshot("offer_statistics", today=today.isoformat(), now=now.isoformat())
+
+
+@maker("retention_chart")
+def _retention_chart(which: str, title: str, x_label: str, y_label: str, today: str, now: str) -> Recipe[str]:
     from hiring.analytics.charts import survival_svg
     from hiring.analytics.service import curves_for_chart
 
-    def draw(session: Session) -> str:
-        return survival_svg(curves_for_chart(session, today, now, which), title, x_label, y_label)
+    day, moment = date.fromisoformat(today), datetime.fromisoformat(now)
 
-    stamp = _retention_stamp(today, now) + f";title={hashlib.sha256(title.encode()).hexdigest()[:12]}"
-    return cached(f"retention-chart:{which}", ("applications", "hires"), draw, extra=stamp)
+    def draw(session: Session) -> str:
+        return survival_svg(curves_for_chart(session, day, moment, which), title, x_label, y_label)
+
+    stamp = _retention_stamp(day, moment) + f";title={hashlib.sha256(title.encode()).hexdigest()[:12]}"
+    return Recipe(f"retention-chart:{which}", ("applications", "hires"), draw, extra=stamp)
+
+
+def retention_chart(which: str, title: str, x_label: str, y_label: str, today: date, now: datetime) -> Cached[str]:
+    """A retention chart as SVG text, per chart and language (its titles are translated)."""
+    return snapshot("retention_chart", which=which, title=str(title), x_label=str(x_label), y_label=str(y_label),
+                    today=today.isoformat(), now=now.isoformat())
+
+
+# A refresh that fails leaves the older snapshot in place, and the next stale visit asks again: no retry.
+tasks.register(REFRESH, _refresh, timeout=10 * 60, give_up_after=15 * 60)

@@ -1,39 +1,56 @@
-"""Big reports prepared in the background (a thread, or an RQ worker with Redis), shown while they progress,
-downloaded once by the user who asked for them and by nobody else."""
+"""Big reports prepared in the background by the task runner (a thread, or an RQ worker with Redis), shown while
+they progress, downloaded once by the user who asked for them and by nobody else. Their state is a row in
+`tasks` and their PDF a file in the database, never a file in an instance folder."""
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
 import secrets
 import signal
+import threading
 import time
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from pypdf import PdfReader
 
+from hiring import tasks
 from hiring.extensions import db
-from hiring.models import Role
+from hiring.models import FileChunk, Role, StoredFile, Task, utcnow
 from hiring.reports import background
 from hiring.snapshots import end_read_transaction
+from hiring.tasks import registry, runner
 from tests import factories
 from tests.conftest import TEST_REDIS_URL as REDIS_URL
 
 REFRESH = '<meta http-equiv="refresh" content="2">'
+_gate = threading.Event()
+registry.register("test.hold", lambda task, progress: _gate.wait(30), timeout=40, give_up_after=60)
 
 
 @pytest.fixture(autouse=True)
-def reports_folder(app):
-    """Each test starts with no report jobs, and leaves no thread running and no file behind."""
-    folder = background.folder(app)
-    for path in folder.iterdir():
-        path.unlink()
-    yield folder
-    background.join_threads(timeout=60)
-    assert not background._threads, "a report thread outlived its test"
-    for path in folder.iterdir():
-        path.unlink()
+def no_task_left(app):
+    """Each test leaves no task running, and nothing of a report in the instance folder."""
+    _gate.clear()
+    yield
+    _gate.set()
+    assert runner.wait_idle(60), "a report outlived its test"
+    assert not (Path(app.instance_path) / "reports").exists()
+
+
+def _count(model) -> int:
+    db.session.commit()  # a fresh read: what the runner's own connections committed
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def _task(job_id: str) -> Task:
+    """The job's row as it is now (see _request_over)."""
+    db.session.commit()
+    task = db.session.get(Task, job_id)
+    db.session.commit()
+    return task
 
 
 def _pdf_text(data: bytes) -> str:
@@ -43,8 +60,7 @@ def _pdf_text(data: bytes) -> str:
 def _request_over() -> None:
     """The test client's requests run in the test's app context, so their session outlives them; end the
     transaction a request began and wrote nothing in, as its teardown does in production. Otherwise, on
-    SQLite, its BEGIN IMMEDIATE made the report thread wait the whole busy timeout to store its snapshot,
-    and a read snapshot taken before that store refused the test's next write."""
+    SQLite, a read snapshot taken before the runner wrote would refuse the test's next write."""
     end_read_transaction(db.session())
 
 
@@ -72,40 +88,53 @@ def _wait_until_finished(client, status_url: str, timeout: float = 60) -> str:
 
 def _download(client, url: str):
     with client.get(url) as response:
-        return response.status_code, response.headers, response.get_data()
+        result = response.status_code, response.headers, response.get_data()
+    _request_over()
+    return result
 
 
-def test_prepared_in_a_thread_shown_while_waiting_and_downloaded_once(client, login_as, reports_folder):
-    login_as(Role.HR)
-    opening = factories.job(title="Loyalty team")
+def test_prepared_in_a_thread_shown_while_waiting_and_downloaded_once(client, login_as):
+    user = login_as(Role.HR)
+    user_id, opening_id = user.id, factories.job(title="Loyalty team").id
     db.session.commit()
-    # Hold the thread's render slot, so that the job waits where the test can see it.
-    with background._render_slot:
-        status_url = _prepare(client, "fairness", job=str(opening.id))
-        job_id = status_url.rsplit("/", 1)[1]
-        assert background.ID.fullmatch(job_id)
-        waiting = client.get(status_url).get_data(as_text=True)
-        assert REFRESH in waiting and "Waiting for its turn" in waiting
-        # Updated in place by a script of the site's own (the CSP allows no inline script); reloaded without.
-        assert '<script src="/static/report-job.js" defer></script>' in waiting and "<script>" not in waiting
-        assert "Hiring funnel and fairness: Loyalty team" in waiting
-        # Clicking again while it waits does not start a second render.
-        assert _prepare(client, "fairness", job=str(opening.id)) == status_url
+    # Another task holds the one thread, so that the report waits where the test can see it.
+    tasks.enqueue(db.session, "test.hold", {})
+    db.session.commit()
+    status_url = _prepare(client, "fairness", job=str(opening_id))
+    job_id = status_url.rsplit("/", 1)[1]
+    row = _task(job_id)
+    assert (row.kind, row.params, row.user_id, row.state) == ("report.pdf", {"report": "fairness", "job": opening_id},
+                                                            user_id, "queued")
+    waiting = client.get(status_url).get_data(as_text=True)
+    _request_over()
+    assert REFRESH in waiting and "Waiting for its turn" in waiting
+    # Updated in place by a script of the site's own (the CSP allows no inline script); reloaded without.
+    assert '<script src="/static/report-job.js" defer></script>' in waiting and "<script>" not in waiting
+    assert "Hiring funnel and fairness: Loyalty team" in waiting
+    # Clicking again while it waits does not start a second render.
+    assert _prepare(client, "fairness", job=str(opening_id)) == status_url
+    assert _count(Task) == 2
+    _gate.set()
+
     page = _wait_until_finished(client, status_url)
     assert "The PDF is ready." in page
     download_url = f"/reports/jobs/{job_id}/download"
     assert f'href="{download_url}"' in page
-    pdf = reports_folder / f"{job_id}.pdf"
-    assert pdf.stat().st_mode & 0o777 == 0o600  # personal data: readable by the app's user only
+    stored = db.session.scalars(sa.select(StoredFile)).one()  # in the database, for this user, for a day
+    _request_over()
+    assert (stored.name, stored.content_type, stored.owner_id) == ("funnel-and-fairness.pdf", "application/pdf",
+                                                                  user_id)
+    assert timedelta(hours=23) < stored.expires_at - utcnow() <= timedelta(hours=24)
+    size = stored.size
 
     status, headers, data = _download(client, download_url)
     assert status == 200 and headers["Content-Type"] == "application/pdf"
     assert headers["Content-Disposition"] == 'attachment; filename="funnel-and-fairness.pdf"'
-    assert int(headers["Content-Length"]) == len(data) and headers["Cache-Control"] == "no-store"
+    assert int(headers["Content-Length"]) == len(data) == size and headers["Cache-Control"] == "no-store"
     assert data.startswith(b"%PDF-") and "Hiring funnel and fairness: Loyalty team" in _pdf_text(data)
 
     # Kept until downloaded, and not a moment longer.
-    assert not pdf.exists() and not list(reports_folder.glob("*.pdf*"))
+    assert _count(StoredFile) == 0 and _count(FileChunk) == 0
     assert _download(client, download_url)[0] == 404
     assert "You have downloaded this PDF" in client.get(status_url).get_data(as_text=True)
 
@@ -128,7 +157,7 @@ def _run_worker(connection) -> None:
 
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        SimpleWorker([Queue(background.QUEUE, connection=connection)], connection=connection).work(
+        SimpleWorker([Queue(runner.QUEUE, connection=connection)], connection=connection).work(
             burst=True, logging_level="WARNING")
     finally:
         for sig, handler in handlers.items():
@@ -147,8 +176,8 @@ def test_prepared_by_an_rq_worker_in_the_users_language(make_app, redis_db):
         assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
 
         status_url = _prepare(client, "retention")
-        assert not background._threads  # nothing runs in the web process
-        assert Queue(background.QUEUE, connection=redis_db).count == 1
+        assert runner.wait_idle(0)  # nothing runs in the web process
+        assert Queue(runner.QUEUE, connection=redis_db).count == 1
         assert REFRESH in client.get(status_url).get_data(as_text=True)
 
         _run_worker(redis_db)
@@ -159,31 +188,6 @@ def test_prepared_by_an_rq_worker_in_the_users_language(make_app, redis_db):
         text = _pdf_text(data)
         assert "Het Aanbod en behoud" in text and "The Offer and retention" not in text
         assert _download(client, status_url + "/download")[0] == 404
-
-
-def test_the_documented_rq_worker_command_prepares_it(make_app, redis_db, database_url):
-    """`rq worker --url "$REDIS_URL" hiring-reports` as README says: another process, which builds the app
-    itself from the same environment (the database, the instance folder)."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    app = make_app(REDIS_URL=REDIS_URL)
-    with app.app_context():
-        email = factories.user(Role.HR).email
-        db.session.commit()
-    client = app.test_client()
-    assert client.post("/login", data={"email": email, "password": factories.PASSWORD}).status_code == 302
-    status_url = _prepare(client, "onboarding")
-
-    worker = Path(sys.executable).with_name("rq")
-    done = subprocess.run([str(worker), "worker", "--burst", "--url", REDIS_URL, background.QUEUE],
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-worker"})
-    assert done.returncode == 0, done.stderr
-    assert "The PDF is ready." in _wait_until_finished(client, status_url, timeout=5), done.stderr
-    status, _headers, data = _download(client, status_url + "/download")
-    assert status == 200 and "Onboarding" in _pdf_text(data)
 
 
 def test_only_the_user_who_asked_sees_or_downloads_it(client, auth, login_as):
@@ -201,14 +205,16 @@ def test_only_the_user_who_asked_sees_or_downloads_it(client, auth, login_as):
     assert _download(client, status_url + "/download")[0] == 200  # their attempts took nothing
 
 
-def test_unknown_and_malformed_ids_are_404(client, login_as):
-    login_as(Role.HR)
-    for job_id in (secrets.token_urlsafe(24), "not-a-job", "..", "secret_key"):
+def test_unknown_and_malformed_ids_and_other_tasks_are_404(client, login_as):
+    user = login_as(Role.HR)
+    not_a_report = tasks.record(db.session, "test.hold", {}, user_id=user.id)[0].id  # the user's, not a report
+    db.session.commit()
+    for job_id in (secrets.token_urlsafe(24), "not-a-job", "..", "secret_key", not_a_report):
         assert client.get(f"/reports/jobs/{job_id}").status_code == 404
         assert _download(client, f"/reports/jobs/{job_id}/download")[0] == 404
 
 
-def test_starting_is_a_post_for_hr_and_admins_with_a_known_report(client, auth, login_as, reports_folder):
+def test_starting_is_a_post_for_hr_and_admins_with_a_known_report(client, auth, login_as):
     assert "/login" in client.post("/reports/jobs", data={"report": "retention"}).headers["Location"]
     login_as(Role.RECRUITER)
     assert client.post("/reports/jobs", data={"report": "retention"}).status_code == 403
@@ -218,10 +224,10 @@ def test_starting_is_a_post_for_hr_and_admins_with_a_known_report(client, auth, 
     assert client.post("/reports/jobs", data={"report": "dossier"}).status_code == 404
     assert client.post("/reports/jobs", data={"report": "fairness", "job": "999999"}).status_code == 404
     assert client.post("/reports/jobs", data={"report": "onboarding", "cohort": "next week"}).status_code == 404
-    assert not list(reports_folder.iterdir())
+    assert _count(Task) == 0
 
 
-def test_starting_needs_the_forms_csrf_token(make_app, reports_folder):
+def test_starting_needs_the_forms_csrf_token(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         email = factories.user(Role.HR).email
@@ -234,7 +240,7 @@ def test_starting_needs_the_forms_csrf_token(make_app, reports_folder):
                                        "csrf_token": token}).status_code == 302
 
     refused = client.post("/reports/jobs", data={"report": "retention"})
-    assert refused.status_code == 400 and not list(reports_folder.iterdir())
+    assert refused.status_code == 400 and _count(Task) == 0
 
     page = client.get("/analytics/offer").get_data(as_text=True)
     form = re.search(r'<form class="actions" method="post" action="/reports/jobs">.*?</form>', page, re.S).group(0)
@@ -243,7 +249,7 @@ def test_starting_needs_the_forms_csrf_token(make_app, reports_folder):
     assert "The PDF is ready." in _wait_until_finished(client, status_url)
 
 
-def test_a_failing_render_is_reported_and_leaves_no_file(client, login_as, reports_folder, monkeypatch, caplog):
+def test_a_failing_render_is_reported_and_leaves_no_file(client, login_as, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("the renderer fell over")
 
@@ -252,9 +258,11 @@ def test_a_failing_render_is_reported_and_leaves_no_file(client, login_as, repor
     status_url = _prepare(client, "onboarding")
     page = _wait_until_finished(client, status_url)
     assert "Failed" in page and "The PDF could not be prepared" in page
-    assert "the renderer fell over" not in page  # the details are in the log, not on the page
+    assert "the renderer fell over" not in page  # the details are in the log, not on the page or the row
     assert "the renderer fell over" in caplog.text
-    assert [p.suffix for p in reports_folder.iterdir()] == [".json"]
+    row = _task(status_url.rsplit("/", 1)[1])
+    assert (row.state, row.error, row.attempts) == ("failed", "error", 1)  # reports are not retried
+    assert _count(StoredFile) == 0
     assert _download(client, status_url + "/download")[0] == 404
 
 
@@ -270,36 +278,41 @@ def test_a_report_about_something_removed_says_so(client, login_as, monkeypatch)
     assert "no longer exists" in page
 
 
-def test_a_file_is_whole_or_absent(tmp_path, monkeypatch):
-    def crash(*args):
-        raise OSError("disk full")
+def test_a_pdf_over_the_file_limit_says_so_and_leaves_nothing(client, login_as, monkeypatch):
+    monkeypatch.setitem(client.application.config, "FILE_MAX_BYTES", 1000)
+    login_as(Role.HR)
+    status_url = _prepare(client, "retention")
+    page = _wait_until_finished(client, status_url)
+    assert "larger than the server keeps files" in page and "FILE_MAX_MB" in page
+    assert _task(status_url.rsplit("/", 1)[1]).error == "too_large"
+    assert _count(StoredFile) == 0 and _count(FileChunk) == 0
 
-    monkeypatch.setattr(background.os, "replace", crash)
-    with pytest.raises(OSError):
-        background._write_atomically(tmp_path / "report.pdf", b"%PDF-" + b"x" * 1000)
-    assert not list(tmp_path.iterdir())
 
-
-def test_a_job_nobody_finished_within_the_hour_is_reported_as_such(client, login_as, reports_folder):
+def test_a_job_nobody_finished_within_the_hour_is_reported_as_such(client, login_as):
     user = login_as(Role.HR)
     job_id = background.record("retention", {}, user.id)
-    path = reports_folder / f"{job_id}.json"
-    state = json.loads(path.read_text())
-    path.write_text(json.dumps({**state, "created": time.time() - 2 * 3600}))
+    db.session.execute(sa.update(Task).where(Task.id == job_id).values(created_at=utcnow() - timedelta(hours=2)))
+    db.session.commit()
     page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
     assert "not ready within the hour" in page and REFRESH not in page
-    background.run(client.application, job_id)  # a worker that comes too late leaves it alone
-    assert not (reports_folder / f"{job_id}.pdf").exists()
+    runner.perform(job_id, client.application)  # a worker that comes too late leaves it alone
+    assert _count(StoredFile) == 0
+    assert "not ready within the hour" in client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
 
 
-def test_files_never_downloaded_go_after_a_day(client, login_as, reports_folder):
-    login_as(Role.HR)
-    old = [reports_folder / ("a" * 32 + suffix) for suffix in (".pdf", ".json", ".pdf.sending-1234")]
-    day_ago = time.time() - background.KEEP_FOR - 60
-    for path in old:
-        path.write_bytes(b"old")
-        os.utime(path, (day_ago, day_ago))
-    recent = reports_folder / ("b" * 32 + ".pdf")
-    recent.write_bytes(b"recent")
-    _wait_until_finished(client, _prepare(client, "retention"))  # starting a job cleans up
-    assert not any(path.exists() for path in old) and recent.exists()
+def test_files_never_downloaded_and_old_jobs_go_after_a_day(client, login_as):
+    from hiring import files
+
+    user = login_as(Role.HR)
+    day_ago = utcnow() - timedelta(hours=24, minutes=1)
+    old_file = files.store(db.session, "onboarding.pdf", "application/pdf", b"%PDF old", expires_at=day_ago)
+    recent_file = files.store(db.session, "onboarding.pdf", "application/pdf", b"%PDF recent",
+                              expires_at=utcnow() + timedelta(hours=1))
+    old_job = background.record("onboarding", {"cohort": ""}, user.id)
+    db.session.execute(sa.update(Task).where(Task.id == old_job).values(created_at=day_ago, state="done"))
+    ids = old_file.id, recent_file.id
+    db.session.commit()
+    _wait_until_finished(client, _prepare(client, "retention"))  # starting a job clears up
+    assert set(db.session.scalars(sa.select(StoredFile.id))) >= {ids[1]}
+    assert ids[0] not in set(db.session.scalars(sa.select(StoredFile.id)))
+    assert db.session.get(Task, old_job) is None

@@ -9,6 +9,7 @@ from hiring.models.candidates import (
     Stage,
     StageChange,
 )
+from hiring.models.files import FileChunk, StoredFile
 from hiring.models.hires import EndReason, Hire
 from hiring.models.interviews import (
     InterviewAssignment,
@@ -31,13 +32,16 @@ from hiring.models.onboarding import (
 )
 from hiring.models.people import Role, User
 from hiring.models.snapshots import DataVersion, Snapshot
+from hiring.models.tasks import Task
+from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
 
 __all__ = [
     "Application", "AuditEvent", "Base", "Candidate", "CoreValue", "DataVersion", "EndReason", "Enrollment",
-    "EnrollmentTask", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
+    "EnrollmentTask", "FileChunk", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
     "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
-    "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "TaskOwner",
-    "User", "WEEKS", "utcnow",
+    "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StoredFile", "Task",
+    "TaskOwner",
+    "User", "UserSession", "WEEKS", "utcnow",
 ]

@@ -89,7 +89,7 @@ def cohort_day(chosen: str) -> date:
 def params_from(kind: str, values: Mapping) -> dict:
     """The parameters of a report from query or form values, checked: unknown kinds and job openings are 404.
 
-    Only plain ids and dates are kept, so that a job's state file never holds anything personal.
+    Only plain ids and dates are kept, so that a report task's row never holds anything personal.
     """
     if kind == "fairness":
         job = fairness_job(_int_or_none(values.get("job")))

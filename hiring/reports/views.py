@@ -1,14 +1,11 @@
 """Report pages and their PDF and CSV downloads."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.wsgi import wrap_file
 
-from hiring import snapshots
+from hiring import files, snapshots
 from hiring.auth.roles import RECRUITING, roles_required
 from hiring.extensions import db
 from hiring.models import Role, utcnow
@@ -17,6 +14,7 @@ from hiring.reports import background, documents
 from hiring.reports.csvfile import csv_response, pdf_response
 from hiring.reports.dossier import dossier
 from hiring.reports.pdf import render_pdf
+from hiring.textinput import isolated
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -40,8 +38,8 @@ def dossier_page(application_id: int):
 def dossier_pdf(application_id: int):
     """The candidate decision dossier as a PDF."""
     data = _dossier_or_404(application_id)
-    title = _("Decision dossier: %(name)s, %(job)s", name=data["application"].candidate.name,
-              job=data["application"].job.title)
+    title = _("Decision dossier: %(name)s, %(job)s", name=isolated(data["application"].candidate.name),
+              job=isolated(data["application"].job.title))
     return pdf_response(f"dossier-application-{application_id}.pdf",
                         render_pdf("reports/dossier_pdf.html", title, **data))
 
@@ -170,9 +168,9 @@ def new_hire_pdf(enrollment_id: int):
     return pdf_response(f"onboarding-{enrollment_id}.pdf", render_pdf("reports/new_hire_pdf.html", title, **data))
 
 
-# The big reports take minutes at a large company: they are prepared in the background (hiring/reports/
-# background.py) and downloaded once from a page that shows their progress. The direct .pdf links above stay
-# for small companies and scripts.
+# The big reports take minutes at a large company: they are prepared in the background by the task runner
+# (hiring/reports/background.py) and downloaded once from a page that shows their progress. The direct .pdf
+# links above stay for small companies and scripts.
 
 # Where each report's page is, for the way back from a job's page.
 REPORT_PAGES = {"onboarding": lambda p: url_for("reports.onboarding", cohort=p.get("cohort") or None),
@@ -188,10 +186,11 @@ def prepare_pdf():
     if kind not in documents.FILENAMES:
         abort(404)
     job_id = background.start(kind, documents.params_from(kind, request.form), current_user.id)
+    db.session.commit()  # the work is handed to a worker once this commits
     return redirect(url_for("reports.report_job", job_id=job_id))
 
 
-def _own_job_or_404(job_id: str) -> dict:
+def _own_job_or_404(job_id: str) -> background.PreparedReport:
     # Someone else's job is 404, like an unknown one, so that ids cannot be probed.
     job = background.status(job_id, current_user.id)
     if job is None:
@@ -204,10 +203,9 @@ def _own_job_or_404(job_id: str) -> dict:
 def report_job(job_id: str):
     """A report being prepared: its state and progress in words, and the download when it is ready."""
     job = _own_job_or_404(job_id)
-    return render_template("reports/job.html", job=job, name=documents.title(job["kind"], job["params"]),
-                           report_page=REPORT_PAGES[job["kind"]](job["params"]),
-                           started=datetime.fromtimestamp(job["created"], timezone.utc),
-                           keep_hours=background.KEEP_FOR // 3600)
+    return render_template("reports/job.html", job=job, name=documents.title(job.report, job.params),
+                           report_page=REPORT_PAGES[job.report](job.params), started=job.created_at,
+                           keep_hours=int(background.KEEP_FOR.total_seconds()) // 3600)
 
 
 @bp.route("/jobs/<job_id>/download")
@@ -217,8 +215,10 @@ def report_job_download(job_id: str):
     taken = background.take(job_id, current_user.id)
     if taken is None:
         abort(404)
-    filename, handle, size = taken
-    # Streamed from the already unlinked file rather than read into memory: a big report is big.
-    response = pdf_response(filename, wrap_file(request.environ, handle))
+    db.session.commit()  # taken: no other request can have it, whatever happens to this one
+    filename, file_id, size = taken
+    # Streamed from the database a chunk at a time rather than read into memory (a big report is big), and
+    # deleted when the response ends.
+    response = pdf_response(filename, files.stream(file_id, delete_when_closed=True))
     response.content_length = size
     return response
