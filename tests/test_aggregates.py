@@ -5,7 +5,9 @@ exactly the same figures, not nearly the same. The references are the plain loop
 Calibration is the exception, on purpose: since issue 17 it fits a rater-offset model (hiring/scoring/
 rater_effects.py) through a sparse solve of the interviewers' equations, and its reference solves the same
 least-squares problem on the full dummy-coded design (np.linalg.lstsq), so the two agree to 1e-8 rather than bit for bit; the counts,
-distributions and flags agree exactly."""
+distributions and flags agree exactly. Reliability too (issue 19): every item's alpha comes from one pass of the
+coincidence-matrix formulas (hiring/scoring/alpha.py) and its reference calls the `krippendorff` library per
+item, so the two agree to 1e-12."""
 from __future__ import annotations
 
 import dataclasses
@@ -46,11 +48,11 @@ from hiring.scoring.calibration import (
     Calibration,
     InterviewerCalibration,
     ItemReliability,
-    _group_index,
     calibrate,
     offsets,
     reliability,
 )
+from hiring.scoring.rater_effects import codes
 from tests import factories
 
 # ---------------------------------------------------------------------------------------------------------
@@ -318,23 +320,24 @@ def same(a, b, path="result"):
         assert a == b, path
 
 
-def close(a, b, path="result"):
-    """As `same`, but floats to 1e-8: the calibration's reference solves the same least-squares problem by
-    another road (the full design against the absorbed one), so the last digits differ."""
+def close(a, b, path="result", tol=1e-8):
+    """As `same`, but floats to `tol`: the calibration's reference solves the same least-squares problem by
+    another road (the full design against the absorbed one), so the last digits differ; alpha is computed in
+    one pass for every item (hiring/scoring/alpha.py) where the reference calls the library per item (1e-12)."""
     if isinstance(a, float) and isinstance(b, float) and math.isfinite(a):
-        assert a == pytest.approx(b, rel=1e-8, abs=1e-8), path
+        assert a == pytest.approx(b, rel=tol, abs=tol), path
     elif dataclasses.is_dataclass(a):
         assert type(a) is type(b), path
         for f in dataclasses.fields(a):
-            close(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+            close(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}", tol)
     elif isinstance(a, dict):
         assert list(a) == list(b), path
         for k in a:
-            close(a[k], b[k], f"{path}[{k!r}]")
+            close(a[k], b[k], f"{path}[{k!r}]", tol)
     elif isinstance(a, (list, tuple)):
         assert len(a) == len(b), path
         for i, (x, y) in enumerate(zip(a, b)):
-            close(x, y, f"{path}[{i}]")
+            close(x, y, f"{path}[{i}]", tol)
     else:
         same(a, b, path)
 
@@ -357,13 +360,15 @@ def _random_ratings(rng, n=3000, raters=12, apps=150, items=9, duplicates=True):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_group_index_is_uniques_inverse(seed):
+def test_codes_are_uniques_inverse(seed):
     rng = np.random.default_rng(seed)
-    keys = rng.integers(0, 50, 500)
-    assert np.array_equal(_group_index(keys), np.unique(keys, return_inverse=True)[1].reshape(-1))
-    words = np.array([f"k{k}" for k in keys], dtype=object)
-    assert np.array_equal(_group_index(words), np.unique(words, return_inverse=True)[1].reshape(-1))
-    assert _group_index(np.array([], dtype=np.int64)).tolist() == []
+    for keys in (rng.integers(0, 50, 500), rng.integers(0, 10 ** 12, 500)):  # a table, then a sort
+        number, distinct = codes(keys)
+        want_distinct, want_number = np.unique(keys, return_inverse=True)
+        assert np.array_equal(number, want_number.reshape(-1)) and np.array_equal(distinct, want_distinct)
+    words = np.array([f"k{k}" for k in rng.integers(0, 50, 500)], dtype=object)
+    assert np.array_equal(codes(words)[0], np.unique(words, return_inverse=True)[1].reshape(-1))
+    assert codes(np.array([], dtype=np.int64))[0].tolist() == []
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -377,6 +382,19 @@ def test_offsets_equal_the_reference(seed):
         assert app[mine].tolist() == sorted(set(app[mine].tolist()))  # one comparison per shared candidate
         assert diff[mine] == pytest.approx(comparisons, abs=1e-8)
     assert sorted(set(who.tolist())) == sorted(want)
+
+
+def test_sparse_sums_for_thousands_of_interviewers_equal_the_dense_table(monkeypatch):
+    from hiring.scoring import rater_effects
+
+    r, a, i, s = _random_ratings(np.random.default_rng(11))
+    dense = rater_effects.fit(r, a, i, s.astype(float))
+    monkeypatch.setattr(rater_effects, "DENSE_RATERS", 0)  # the path of a company with thousands of them
+    sparse = rater_effects.fit(r, a, i, s.astype(float))
+    for name in ("raters", "group_size", "colleagues", "who", "application"):
+        assert np.array_equal(getattr(dense, name), getattr(sparse, name)), name
+    for name in ("offset", "difference"):
+        assert getattr(sparse, name) == pytest.approx(getattr(dense, name), abs=1e-12, nan_ok=True), name
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -402,12 +420,16 @@ def test_reliability_equals_the_reference(seed):
     # items rated once: the matrix-per-item reference handles all of these in its own way.
     r, a, i, s = _random_ratings(rng, n=2500, raters=5, apps=80, items=7, duplicates=bool(seed % 2))
     s[i == 6] = 3
-    same(reliability(i, a, r, s), ref_reliability(i, a, r, s))
+    close(reliability(i, a, r, s), ref_reliability(i, a, r, s), tol=1e-12)
     words = np.array([f"r{x}" for x in i], dtype=object)
-    same(reliability(words, a, r, s), ref_reliability(words, a, r, s))
+    close(reliability(words, a, r, s), ref_reliability(words, a, r, s), tol=1e-12)
     one = (i == 0) & (a < 3)
-    same(reliability(i[one], a[one], r[one], s[one]), ref_reliability(i[one], a[one], r[one], s[one]))
+    close(reliability(i[one], a[one], r[one], s[one]), ref_reliability(i[one], a[one], r[one], s[one]), tol=1e-12)
     assert reliability(i[:0], a[:0], r[:0], s[:0]) == []
+    # A missing score is no rating, also when it is a rater's later one.
+    missing = s.astype(float)
+    missing[rng.random(len(s)) < 0.05] = np.nan
+    close(reliability(i, a, r, missing), ref_reliability(i, a, r, missing), tol=1e-12)
 
 
 def test_reliability_refuses_levels_outside_the_scale_as_before():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from hiring.analytics.fairness import (
@@ -71,6 +72,19 @@ def test_holm_adjusted_p_values_worked_by_hand():
     assert holm([0.5, 0.3]) == pytest.approx([0.6, 0.6])  # .3 * 2 = .6; .5 * 1 = .5 -> .6
     assert holm([0.9, 0.8]) == pytest.approx([1.0, 1.0])  # .8 * 2 = 1.6, capped at 1
     assert holm([]) == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_holm_is_statsmodels_holm(seed):
+    # statsmodels stays the reference; ours is its arithmetic without its garbage collection per call.
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(seed)
+    for m in (1, 2, 7, 60):
+        p = rng.random(m) ** 3
+        p[rng.random(m) < 0.2] = p[0]  # ties
+        p[rng.random(m) < 0.1] = 1.0
+        assert holm(p.tolist()) == multipletests(p, method="holm")[1].tolist()
 
 
 def test_holm_runs_over_every_table_as_one_family():

@@ -1,11 +1,12 @@
-"""Loads hires, their offers and their values fit at hiring, and builds the offer and retention statistics.
+"""Loads hires, their offers and their values fit at hiring, and builds the offer and retention statistics;
+loads applications and stage changes for the funnel and fairness report.
 
 The only module of analytics/ besides views.py that touches the database; the maths is in rates.py,
-retention.py and fairness.py.
+retention.py and fairness.py. Rows are read as columns (hiring/columns.py) and counted with NumPy: at a
+hundred thousand candidates a Python object per row cost more than the statistics.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,30 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hiring.analytics.rates import Proportion, wilson
-from hiring.analytics.retention import Curve, durations, kaplan_meier
+from hiring.analytics.retention import EPOCH, Curve, durations, kaplan_meier_by_group
 from hiring.models import Application, EndReason, Hire, OfferDecision, QuitOffer
 
 # Values fit at hiring, on 0-100, in bands wide enough to hold people.
 BANDS = ((None, 60.0, "under 60"), (60.0, 75.0, "60 to 75"), (75.0, 90.0, "75 to 90"), (90.0, None, "90 and over"))
 NOT_SCORED = "not scored"
-
-
-@dataclass(frozen=True, slots=True)
-class HireRow:
-    """One hire, as the statistics need it."""
-
-    start: date
-    end: date | None
-    end_reason: EndReason | None
-    values_fit: float | None
-    offered: bool
-    decision: OfferDecision | None
-    paid_minor: int | None
-    currency: str | None
-
-    @property
-    def band(self) -> str:
-        return band_of(self.values_fit)
 
 
 def band_of(values_fit: float | None) -> str:
@@ -54,18 +37,9 @@ def quarter(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def _driver_columns(session: Session, stmt) -> list[tuple]:
-    """The result's columns (a tuple of values each) as the driver returns them, without SQLAlchemy's Row
-    objects and type conversions: for columns that NumPy reads directly (numbers, dates and times, which
-    SQLite gives as ISO text and PostgreSQL as date and datetime objects) or plain text."""
-    if session.autoflush:
-        session.flush()  # what session.execute would have done before reading
-    result = session.connection().execute(stmt)
-    try:
-        width = len(result.keys())
-        return list(zip(*result.cursor.fetchall())) or [()] * width
-    finally:
-        result.close()
+BAND_ORDER = [label for _l, _h, label in BANDS] + [NOT_SCORED]
+DECISIONS = list(OfferDecision)
+REASONS = list(EndReason)
 
 
 def _expired(now: datetime):
@@ -73,16 +47,69 @@ def _expired(now: datetime):
     return sa.and_(QuitOffer.id.is_not(None), QuitOffer.lapsed(now))  # an outer join: an offer at all
 
 
-def load_hires(session: Session, now: datetime) -> list[HireRow]:
-    """Every hire with their values fit at hiring and their offer; one query."""
-    rows = session.execute(
-        sa.select(Hire.start_date, Hire.end_date, Hire.end_reason, Application.values_fit,
-                  QuitOffer.id.is_not(None), QuitOffer.decision, _expired(now), QuitOffer.paid_minor,
-                  QuitOffer.currency)
+def _band_code():
+    """SQL: the index in BAND_ORDER of an application's values-fit band (band_of, compared in the database so
+    that no float goes through text)."""
+    fit = Application.values_fit
+    return sa.case((fit.is_(None), BAND_ORDER.index(NOT_SCORED)),
+                   *[(sa.and_(*([fit >= low] if low is not None else []), *([fit < high] if high is not None else [])),
+                      BAND_ORDER.index(label)) for low, high, label in BANDS],
+                   else_=BAND_ORDER.index(NOT_SCORED))
+
+
+def _decision_code(now: datetime):
+    """SQL: the index in DECISIONS of an offer's decision, expired when its deadline passed undecided; -1 for
+    none (no offer, or one still open)."""
+    return sa.case((_expired(now), DECISIONS.index(OfferDecision.EXPIRED)),
+                   *[(QuitOffer.decision == d, n) for n, d in enumerate(DECISIONS)], else_=-1)
+
+
+@dataclass(frozen=True)
+class Hires:
+    """Every hire as columns: start and end as datetime64[D] (NaT: none), end reason (index in REASONS, -1),
+    band (index in BAND_ORDER), offered, decision (index in DECISIONS, -1), paid (minor units, 0) and currency."""
+
+    start: "np.ndarray"
+    end: "np.ndarray"
+    reason: "np.ndarray"
+    band: "np.ndarray"
+    offered: "np.ndarray"
+    decision: "np.ndarray"
+    paid: "np.ndarray"
+    currency: "np.ndarray"
+
+    def decided(self):
+        """Offered and decided (an expired deadline counts as a decision to stay)."""
+        return self.offered & (self.decision >= 0)
+
+    def stayers(self):
+        """Offered, decided, and stayed."""
+        return self.decided() & (self.decision != DECISIONS.index(OfferDecision.TAKEN))
+
+
+def load_hires(session: Session, now: datetime) -> Hires:
+    """Every hire with the band of their values fit at hiring and their offer, as columns
+    (hiring/columns.py); one query."""
+    import numpy as np
+
+    from hiring.columns import text_columns
+
+    start, end, reason, band, offered, decision, paid, currency = text_columns(session, (
+        sa.select(Hire.start_date, Hire.end_date,
+                  sa.case(*[(Hire.end_reason == r, n) for n, r in enumerate(REASONS)], else_=-1),
+                  _band_code(), sa.case((QuitOffer.id.is_not(None), 1), else_=0), _decision_code(now),
+                  sa.func.coalesce(QuitOffer.paid_minor, 0), QuitOffer.currency)
         .join(Application, Hire.application_id == Application.id)
-        .outerjoin(QuitOffer, QuitOffer.hire_id == Hire.id))
-    return [HireRow(start, end, reason, fit, offered, OfferDecision.EXPIRED if expired else decision, paid, currency)
-            for start, end, reason, fit, offered, decision, expired, paid, currency in rows]
+        .outerjoin(QuitOffer, QuitOffer.hire_id == Hire.id)))
+
+    def ints(values: list[str]) -> "np.ndarray":
+        return np.array(values, dtype=np.int64) if values else np.zeros(0, dtype=np.int64)
+
+    # Dates as the database gives them as text (ISO on both), '' for none: NaT.
+    return Hires(start=np.array(start, dtype="datetime64[D]"),
+                 end=_dates(end),
+                 reason=ints(reason), band=ints(band), offered=ints(offered) == 1, decision=ints(decision),
+                 paid=ints(paid), currency=np.array(currency, dtype=object))
 
 
 @dataclass
@@ -95,117 +122,119 @@ class OfferRow:
     paid: dict[str, int]
 
 
-def _offer_rows(hires: list[HireRow], key) -> list[OfferRow]:
-    groups: dict[str, list[HireRow]] = defaultdict(list)
-    for h in hires:
-        if h.offered and h.decision is not None:
-            groups[key(h)].append(h)
-    return [_offer_row(label, members) for label, members in sorted(groups.items())]
+def _offer_row(label: str, hires: Hires, members) -> OfferRow:
+    import numpy as np
+
+    taken = int((hires.decision[members] == DECISIONS.index(OfferDecision.TAKEN)).sum())
+    made = int(np.count_nonzero(members))
+    paid = {}
+    paying = members & (hires.paid != 0)
+    for currency in sorted(set(hires.currency[paying].tolist())):
+        paid[currency] = int(hires.paid[paying & (hires.currency == currency)].sum())
+    return OfferRow(label, made, wilson(taken, made), paid)
 
 
-def _offer_row(label: str, members: list[HireRow]) -> OfferRow:
-    taken = sum(h.decision is OfferDecision.TAKEN for h in members)
-    paid: Counter = Counter()
-    for h in members:
-        if h.paid_minor:
-            paid[h.currency] += h.paid_minor
-    return OfferRow(label, len(members), wilson(taken, len(members)), dict(paid))
+def _offer_rows(hires: Hires, labels: "np.ndarray", order) -> list[OfferRow]:
+    """A row per label among the decided offers, in the order `order` gives the labels."""
+    decided = hires.decided()
+    present = set(labels[decided].tolist())
+    return [_offer_row(label, hires, decided & (labels == label)) for label in sorted(present, key=order)]
 
 
-def _curve(members: list[HireRow], today: date, label: str) -> Curve | None:
-    days, observed = durations([h.start for h in members], [h.end for h in members], today)
-    return kaplan_meier(days, observed, label)
+def _curves(start: "np.ndarray", end: "np.ndarray", band: "np.ndarray", stayers: "np.ndarray", today: date,
+            which: str) -> list[Curve]:
+    """The curves of one chart, every group in one go: 'all' (every hire), 'band' or 'cohort' (the stayers by
+    band of values fit, by year of start). Hires who have not started yet have no time at risk: left out."""
+    import numpy as np
 
-
-BAND_ORDER = [label for _l, _h, label in BANDS] + [NOT_SCORED]
-
-
-def _stayers(hires: list[HireRow]) -> list[HireRow]:
-    """Hires who were offered the money, decided, and stayed (an expired offer counts as staying)."""
-    return [h for h in hires if h.offered and h.decision is not None and h.decision is not OfferDecision.TAKEN]
-
-
-def _band_curves(stayers: list[HireRow], today: date) -> list[Curve]:
-    by_band: dict[str, list[HireRow]] = defaultdict(list)
-    for h in stayers:
-        by_band[h.band].append(h)
-    return [c for b in BAND_ORDER if (c := _curve(by_band.get(b, []), today, b)) is not None]
-
-
-def _year_curves(stayers: list[HireRow], today: date) -> list[Curve]:
-    by_year: dict[str, list[HireRow]] = defaultdict(list)
-    for h in stayers:
-        by_year[str(h.start.year)].append(h)
-    return [c for y in sorted(by_year) if (c := _curve(by_year[y], today, y)) is not None]
+    days, observed = durations(start, end, today)
+    begun = start.astype(np.int64) <= today.toordinal() - EPOCH  # as durations() counts them
+    if which == "all":
+        return [c for c in kaplan_meier_by_group(days, observed, np.zeros(len(days), dtype=np.int64),
+                                                 ["all hires"]) if c is not None]
+    stayers = stayers[begun]
+    if which == "band":
+        group = np.where(stayers, band[begun], -1)
+        return [c for c in kaplan_meier_by_group(days, observed, group, BAND_ORDER) if c is not None]
+    year = start[begun].astype("datetime64[Y]").astype(np.int64) + 1970
+    years = sorted({str(y) for y in year[stayers].tolist()})
+    group = np.where(stayers, np.searchsorted(np.array([int(y) for y in years], dtype=np.int64), year), -1)
+    return [c for c in kaplan_meier_by_group(days, observed, group, years) if c is not None]
 
 
 def offer_statistics(session: Session, today: date, now: datetime) -> dict:
-    """Everything the offer and retention page shows."""
+    """Everything the offer and retention page shows; one query."""
+    import numpy as np
+
     hires = load_hires(session, now)
-    decided = [h for h in hires if h.offered and h.decision is not None]
-    stayers = _stayers(hires)
-    leavers = Counter(h.end_reason for h in hires if h.end is not None and h.end <= today)
-    first_year = Counter(h.end_reason for h in hires if h.end is not None and h.end <= today
-                         and (h.end - h.start).days < 365)
+    ended = ~np.isnat(hires.end) & (hires.end <= np.datetime64(today, "D"))
+    first_year = ended & ((hires.end - hires.start).astype(np.int64) < 365)
+    quarters = np.array([f"{y}-Q{q}" for y, q in zip(
+        (hires.start.astype("datetime64[Y]").astype(np.int64) + 1970).tolist(),
+        (hires.start.astype("datetime64[M]").astype(np.int64) % 12 // 3 + 1).tolist())], dtype=object)
+    all_curve = _curves(hires.start, hires.end, hires.band, hires.stayers(), today, "all")
     return {
-        "hires": len(hires),
-        "overall": _offer_row("all", decided),
-        "waiting": sum(h.offered and h.decision is None for h in hires),
-        "expired": sum(h.decision is OfferDecision.EXPIRED for h in hires),
-        "by_cohort": _offer_rows(hires, lambda h: quarter(h.start)),
-        "by_band": sorted(_offer_rows(hires, lambda h: h.band), key=lambda r: BAND_ORDER.index(r.label)),
-        "all_curve": _curve(hires, today, "all hires"),
-        "band_curves": _band_curves(stayers, today),
-        "year_curves": _year_curves(stayers, today),
-        "leavers": {reason: leavers.get(reason, 0) for reason in EndReason},
-        "first_year_leavers": {reason: first_year.get(reason, 0) for reason in EndReason},
+        "hires": len(hires.start),
+        "overall": _offer_row("all", hires, hires.decided()),
+        "waiting": int((hires.offered & (hires.decision < 0)).sum()),
+        "expired": int((hires.decision == DECISIONS.index(OfferDecision.EXPIRED)).sum()),
+        "by_cohort": _offer_rows(hires, quarters, lambda label: label),
+        "by_band": _offer_rows(hires, np.array(BAND_ORDER, dtype=object)[hires.band], BAND_ORDER.index),
+        "all_curve": all_curve[0] if all_curve else None,
+        "band_curves": _curves(hires.start, hires.end, hires.band, hires.stayers(), today, "band"),
+        "year_curves": _curves(hires.start, hires.end, hires.band, hires.stayers(), today, "cohort"),
+        "leavers": {reason: int((ended & (hires.reason == n)).sum()) for n, reason in enumerate(REASONS)},
+        "first_year_leavers": {reason: int((first_year & (hires.reason == n)).sum())
+                               for n, reason in enumerate(REASONS)},
     }
 
 
 def curves_for_chart(session: Session, today: date, now: datetime, which: str) -> list[Curve]:
     """The curves of one chart: 'all', 'band' or 'cohort', the same as offer_statistics gives, from only the
-    dates (and values fit) of the hires each chart counts, as arrays: no row object per hire."""
+    dates (and band) of the hires the chart counts; one query."""
     import numpy as np
 
-    stmt = (sa.select(Hire.start_date, Hire.end_date, Application.values_fit)
-            .join(Application, Hire.application_id == Application.id))
+    from hiring.columns import text_columns
+
+    stmt = sa.select(Hire.start_date, Hire.end_date, _band_code() if which == "band" else sa.literal(0))
+    if which == "band":
+        stmt = stmt.join(Application, Hire.application_id == Application.id)
     if which != "all":  # the stayers: offered, decided (an expired deadline counts as staying), not taken
         stmt = stmt.join(QuitOffer, QuitOffer.hire_id == Hire.id).where(sa.or_(
             sa.and_(QuitOffer.decision.is_not(None), QuitOffer.decision != OfferDecision.TAKEN), _expired(now)))
-    starts, ends, fits = _driver_columns(session, stmt)
-    start = np.array(starts, dtype="datetime64[D]")
-    end = np.array(ends, dtype="datetime64[D]")  # NULL: NaT
+    start, end, band = text_columns(session, stmt)
+    start = np.array(start, dtype="datetime64[D]")
+    return _curves(start, _dates(end), np.array(band, dtype=np.int64) if band else np.zeros(0, dtype=np.int64),
+                   np.ones(len(start), dtype=bool), today, which)
 
-    def curve(members, label: str) -> Curve | None:
-        days, observed = durations(start[members], end[members], today)
-        return kaplan_meier(days, observed, label)
 
-    if which == "all":
-        all_hires = curve(slice(None), "all hires")
-        return [all_hires] if all_hires else []
-    if which == "band":
-        fit = np.array(fits, dtype=float)  # NULL: NaN, not scored
-        in_band = {label: ~np.isnan(fit) & (low is None or fit >= low) & (high is None or fit < high)
-                   for low, high, label in BANDS}
-        in_band[NOT_SCORED] = np.isnan(fit)
-        return [c for b in BAND_ORDER if (c := curve(in_band[b], b)) is not None]
-    year = start.astype("datetime64[Y]").astype(np.int64) + 1970
-    return [c for y in sorted({str(y) for y in year.tolist()}) if (c := curve(year == int(y), y)) is not None]
+def _dates(values: list[str]) -> "np.ndarray":
+    """ISO dates as text, '' for none, as datetime64[D] with NaT."""
+    import numpy as np
+
+    return np.array([d or "NaT" for d in values], dtype="datetime64[D]")
 
 
 FUNNEL = ("applied", "screening", "interviewing", "decision", "hired")
 DIMENSIONS = ("gender", "age_band")
 
 
-def _label_codes(labels: list) -> tuple[list, "np.ndarray"]:
-    """The distinct (truthy) labels, and each row's index among them, -1 for none: a group given as an empty
-    string or not at all is not a group."""
+def _first_entries(columns: list[list[str]], app_ids: "np.ndarray") -> "np.ndarray":
+    """When each application (in `app_ids`, sorted) first entered each funnel stage, from the stage changes'
+    (application * stages + stage, time) columns: stages x applications, NaT where it never did."""
     import numpy as np
 
-    distinct = sorted({label for label in labels if label})
-    index = {label: i for i, label in enumerate(distinct)}
-    return distinct, np.fromiter((index.get(label, -1) if label else -1 for label in labels), dtype=np.int64,
-                                 count=len(labels))
+    entries = np.array(columns[0], dtype=np.int64)
+    applications, stages = entries // len(FUNNEL), entries % len(FUNNEL)
+    # The database's text of a time (SQLite's stored text, PostgreSQL's timestamp as text), which NumPy reads.
+    at = np.array(columns[1], dtype="datetime64[us]").view(np.int64)
+    where = np.minimum(np.searchsorted(app_ids, applications), max(len(app_ids) - 1, 0))
+    known = (app_ids[where] == applications) if len(app_ids) else np.zeros(len(applications), dtype=bool)
+    never = np.iinfo(np.int64).max
+    first = np.full(len(FUNNEL) * len(app_ids), never, dtype=np.int64)
+    np.minimum.at(first, stages[known] * len(app_ids) + where[known], at[known])
+    first[first == never] = np.datetime64("NaT").view(np.int64)
+    return first.view("datetime64[us]").reshape(len(FUNNEL), len(app_ids))
 
 
 def _group_counts(labels: list, codes, considered, selected) -> dict[str, tuple[int, int]]:
@@ -220,55 +249,62 @@ def _group_counts(labels: list, codes, considered, selected) -> dict[str, tuple[
 
 def funnel_and_fairness(session: Session, job_id: int | None = None) -> dict:
     """Applications reaching each stage, pass-through rates, median days in each stage, and adverse impact
-    per step and at the values gate, by voluntarily self-identified group (aggregates only); 1 query.
+    per step and at the values gate, by voluntarily self-identified group (aggregates only); 2 queries.
 
     A step's selection rate counts the applications that moved on among those decided at that stage: moved
     on or rejected. A candidate who withdrew before moving on was not decided on by the employer and is left
     out (counted apart); one who moved on and withdrew later was selected at that step. Fisher p-values are
     Holm-adjusted over every comparison in the result, the gate and every step, as one family.
 
-    The database does the grouping: one row per application with when it first entered each stage of the
-    funnel (MIN per stage, pivoted), its outcome as small integers and its self-identification. The counting
-    is then array arithmetic rather than Python sets per stage.
+    Read as columns (hiring/columns.py): the applications grouped by their self-identification, each as one
+    integer (id, outcome, gate result, declined), and every entry into a funnel stage as (application, stage,
+    time). When each application first entered each stage is then a minimum per (stage, application) in
+    NumPy, which is cheaper than the GROUP BY and pivot the database did over every stage change.
     """
     from statistics import median
 
     import numpy as np
 
     from hiring.analytics.fairness import adverse_impact, with_holm
+    from hiring.columns import int_columns_by, text_columns
     from hiring.models import GateResult, SelfIdentification, Stage, StageChange
 
-    entered = (sa.select(StageChange.application_id,
-                         *[sa.func.min(sa.case((StageChange.to_stage == Stage(stage), StageChange.changed_at)))
-                           .label(stage) for stage in FUNNEL])
-               .where(StageChange.to_stage.in_([Stage(stage) for stage in FUNNEL])))
-    apps_stmt = sa.select(
-        Application.id,
-        sa.case((Application.stage == Stage.REJECTED, 1), (Application.stage == Stage.WITHDRAWN, 2), else_=0),
-        sa.case((Application.gate_result == GateResult.PASSES, 1), (Application.gate_result == GateResult.FAILS, 2),
-                else_=0),
-        SelfIdentification.gender, SelfIdentification.age_band,
-        sa.case((SelfIdentification.declined, 1), else_=0))
+    # ((id * 3 + outcome) * 3 + gate) * 2 + declined; outcome 1 rejected, 2 withdrawn; gate 1 passes, 2 fails.
+    sql_outcome = sa.case((Application.stage == Stage.REJECTED, 1), (Application.stage == Stage.WITHDRAWN, 2),
+                          else_=0)
+    sql_gate = sa.case((Application.gate_result == GateResult.PASSES, 1),
+                       (Application.gate_result == GateResult.FAILS, 2), else_=0)
+    sql_declined = sa.case((SelfIdentification.declined, 1), else_=0)
+    apps_stmt = (sa.select(SelfIdentification.gender, SelfIdentification.age_band,
+                           ((sa.cast(Application.id, sa.BigInteger) * 3 + sql_outcome) * 3 + sql_gate) * 2
+                           + sql_declined)
+                 .select_from(Application)
+                 .outerjoin(SelfIdentification, SelfIdentification.candidate_id == Application.candidate_id))
+    stage_code = sa.case(*[(StageChange.to_stage == Stage(stage), n) for n, stage in enumerate(FUNNEL)])
+    changes_stmt = (sa.select(sa.cast(StageChange.application_id, sa.BigInteger) * len(FUNNEL) + stage_code,
+                              StageChange.changed_at)
+                    .where(StageChange.to_stage.in_([Stage(stage) for stage in FUNNEL])))
     if job_id is not None:
         apps_stmt = apps_stmt.where(Application.job_id == job_id)
-        entered = entered.join(Application, StageChange.application_id == Application.id).where(
+        changes_stmt = changes_stmt.join(Application, StageChange.application_id == Application.id).where(
             Application.job_id == job_id)
-    entered = entered.group_by(StageChange.application_id).subquery()
-    apps_stmt = (apps_stmt.add_columns(*[entered.c[stage] for stage in FUNNEL])
-                 .outerjoin(SelfIdentification, SelfIdentification.candidate_id == Application.candidate_id)
-                 .outerjoin(entered, entered.c.application_id == Application.id))
-    # Read from the driver's cursor: the times come as the driver gives them (text from SQLite, naive UTC
-    # datetimes from PostgreSQL), which NumPy reads either way, without a Python datetime per value.
-    columns = _driver_columns(session, apps_stmt)
-    ended = np.array(columns[1], dtype=np.int64)
+    groups = int_columns_by(session, apps_stmt, keys=2)
+    packed = np.concatenate([rows[:, 0] for _, rows in groups] or [np.zeros(0, np.int64)])
+    dimensions = {}
+    for d, dimension in enumerate(DIMENSIONS):
+        # A group given as an empty string or not at all is not a group.
+        labels = sorted({key[d] for key, _ in groups if key[d]})
+        code = {label: n for n, label in enumerate(labels)}
+        dimensions[dimension] = (labels, np.concatenate(
+            [np.full(len(rows), code[key[d]] if key[d] else -1) for key, rows in groups] or [np.zeros(0, np.int64)]))
+    order = np.argsort(packed // 18, kind="stable")
+    packed = packed[order]
+    dimensions = {dimension: (labels, codes[order]) for dimension, (labels, codes) in dimensions.items()}
+    app_ids, ended, gate_code, declined = packed // 18, packed // 6 % 3, packed // 2 % 3, packed % 2 == 1
     rejected, withdrawn = ended == 1, ended == 2
-    gate_code = np.array(columns[2], dtype=np.int64)
-    declined = np.array(columns[5], dtype=bool)
-    times = np.array(columns[6:], dtype="datetime64[us]").reshape(len(FUNNEL), -1)
+    n_apps = len(app_ids)
+    times = _first_entries(text_columns(session, changes_stmt), app_ids)
     reached = ~np.isnat(times)
-    dimensions = {dimension: _label_codes(columns[3 + d]) for d, dimension in enumerate(DIMENSIONS)}
-    n_apps = len(columns[0])
-    del columns
     one_day = np.timedelta64(1, "D")
     steps = []
     for s, (stage, following) in enumerate(zip(FUNNEL, FUNNEL[1:])):

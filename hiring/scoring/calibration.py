@@ -17,6 +17,7 @@ import numpy as np
 from scipy import stats
 
 from hiring.scoring import rater_effects
+from hiring.scoring.alpha import alpha_by_group
 
 LARGE_OFFSET = 0.5     # half a point on the 1-5 scale, consistently, is worth a calibration conversation
 MIN_SUPPORT = 10       # ... when it rests on at least this many candidates shared with colleagues
@@ -57,19 +58,6 @@ class Calibration:
     within: float | None = None    # sigma^2: pooled variance of one candidate's comparison around its mean
 
 
-def _group_index(keys: np.ndarray) -> np.ndarray:
-    """For each key, the number of its group (groups of equal keys, numbered in sorted order): np.unique's
-    inverse, with a third of its temporary memory, which at millions of ratings is the page's peak."""
-    order = np.argsort(keys)
-    ordered = keys[order]
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
-    del ordered
-    index = np.empty(len(keys), dtype=np.intp)
-    index[order] = np.cumsum(first) - 1
-    return index
-
-
 def offsets(raters: np.ndarray, applications: np.ndarray, items: np.ndarray,
             scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One comparison per rater and shared candidate: the rater's mean over the items they rated minus the
@@ -94,14 +82,6 @@ def shrink(raw: np.ndarray, n: np.ndarray, within: float) -> tuple[float, np.nda
     return tau2, np.nan_to_num(factor, nan=1.0)
 
 
-def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of a sorted array and where each run of them starts (plus the end)."""
-    if len(sorted_keys) == 0:
-        return sorted_keys[:0], np.zeros(1, dtype=np.intp)
-    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
-    return sorted_keys[starts], np.append(starts, len(sorted_keys))
-
-
 def _model(raters: np.ndarray, applications: np.ndarray, items: np.ndarray, scores: np.ndarray):
     """Per rater id: (shared candidates, colleagues, identifiable, raw offset, shrinkage, offset, low, high),
     and the two variances."""
@@ -117,6 +97,8 @@ def _model(raters: np.ndarray, applications: np.ndarray, items: np.ndarray, scor
     many = identifiable & (n >= 2)
     within = float(squares[many].sum() / (n[many] - 1).sum()) if many.any() else None
     tau2 = shrink(mean[many], n[many], within)[0] if many.any() else None
+    # The t quantiles of every rater in one call: a call per rater cost more than the model's sums.
+    t975 = stats.t.ppf(0.975, np.maximum(n - 1, 1))
     figures = {}
     for j in np.flatnonzero(n > 0):
         raw = float(mean[j])
@@ -127,7 +109,7 @@ def _model(raters: np.ndarray, applications: np.ndarray, items: np.ndarray, scor
         if n[j] > 1:
             # The candidate-clustered interval (t, n - 1 df, from the spread between candidates), narrowed
             # and moved as the posterior of the normal model is: mean b * raw, sd sqrt(b) * se.
-            half = stats.t.ppf(0.975, n[j] - 1) * math.sqrt(b) * sd[j] / math.sqrt(n[j])
+            half = t975[j] * math.sqrt(b) * sd[j] / math.sqrt(n[j])
             low, high = b * raw - half, b * raw + half
         else:
             low, high = -math.inf, math.inf
@@ -142,20 +124,22 @@ def calibrate(card_counts: dict[int, int], raters: np.ndarray, applications: np.
     co-interviewers from the fixed-effects model, shrunk, with its 95% interval."""
     rated = ~no_evidence
     figures, tau2, within = _model(raters[rated], applications[rated], items[rated], scores[rated])
-    # One stable sort instead of a mask over every rating per interviewer: each interviewer's ratings are
-    # then a slice.
-    by_rater = np.argsort(raters, kind="stable")
-    rater_ids, rater_bounds = _runs(raters[by_rater])
-    rater_slice = {int(r): (rater_bounds[i], rater_bounds[i + 1]) for i, r in enumerate(rater_ids.tolist())}
+    # Counts per interviewer and level in one bincount over all ratings, rather than a pass per interviewer.
+    who, rater_ids = rater_effects.codes(raters)
+    levels = np.where(rated, scores, 0).astype(np.int64)
+    if rated.any() and (levels.min() < 0 or levels.max() > 5):
+        raise ValueError("scores must be on the 1-5 scale")
+    table = np.bincount(who * 6 + levels, minlength=len(rater_ids) * 6).reshape(-1, 6)
+    given = np.bincount(who, minlength=len(rater_ids))
+    missing = np.bincount(who, weights=no_evidence, minlength=len(rater_ids))
+    position = {int(r): k for k, r in enumerate(rater_ids.tolist())}
     results = []
-    for rater in sorted(set(card_counts) | set(rater_ids.tolist())):
-        start, end = rater_slice.get(int(rater), (0, 0))
-        mine = by_rater[start:end]
-        values, counts = np.unique(scores[mine][rated[mine]].astype(int), return_counts=True)
+    for rater in sorted(set(card_counts) | set(position)):
+        k = position.get(rater)
         result = InterviewerCalibration(
             interviewer_id=int(rater), scorecards=card_counts.get(int(rater), 0),
-            distribution={level: 0 for level in range(1, 6)} | dict(zip(values.tolist(), counts.tolist())),
-            no_evidence_share=float(no_evidence[mine].mean()) if len(mine) else None)
+            distribution={level: int(table[k, level]) if k is not None else 0 for level in range(1, 6)},
+            no_evidence_share=float(missing[k] / given[k]) if k is not None else None)
         if int(rater) in figures:
             (result.candidates, result.colleagues, result.identifiable, result.raw_offset, result.shrinkage,
              result.offset, result.low, result.high) = figures[int(rater)]
@@ -172,67 +156,70 @@ class ItemReliability:
     applications: int
 
 
-def _codes(values: np.ndarray) -> np.ndarray:
-    """Integers that sort like the values (the values themselves when they are integers already)."""
-    values = np.asarray(values)
-    return values if values.dtype.kind in "biu" else np.unique(values, return_inverse=True)[1].reshape(-1)
-
-
 def reliability(items: np.ndarray, applications: np.ndarray, raters: np.ndarray,
                 scores: np.ndarray) -> list[ItemReliability]:
     """Per item, alpha over the applications rated by two or more interviewers (the pairable units).
 
-    One sort by (item, application, rater) and then slices, rather than a mask and a raters x applications
-    matrix per item: at a large employer that matrix is mostly empty and the masks alone took seconds. Alpha
-    only needs, per pairable application, how many raters gave each level (krippendorff's value_counts), which
-    is what it would have counted from the matrix itself, so the figures are the same.
+    One stable sort by (application, item, rater), then runs and bincounts, and every item's alpha in one pass
+    (alpha.py): alpha only needs, per pairable application, how many raters gave each level, which is what
+    the `krippendorff` library counts from a raters x applications matrix (tests/test_alpha.py holds the two
+    equal), so the figures are the same as one library call per item, without the calls.
     """
-    import krippendorff
-
-    keys, item_index = np.unique(np.asarray(items), return_inverse=True)
-    item_index = item_index.reshape(-1).astype(np.int32 if len(keys) < 2**31 else np.int64)
-    apps, who = _codes(applications), _codes(raters)
-    order = np.lexsort((who, apps, item_index))  # stable: equal keys stay in the order given
-    item_index, apps, who = item_index[order], apps[order], who[order]
+    item_index, keys = rater_effects.codes(np.asarray(items))
+    apps, n_apps = _dense(applications)
+    who, n_who = _dense(raters)
+    n_items = len(keys)
+    # Sorted by application first: ratings arrive roughly in that order (scorecard by scorecard), which a
+    # stable sort finds runs in; the order of units does not change alpha.
+    unit_key = apps * n_items + item_index  # below N^2 for N ratings: no overflow
+    if n_items * n_apps * n_who >= 2 ** 62:
+        unit_key, _ = rater_effects.codes(unit_key)  # numbers that sort the same, small enough to multiply
+    key = unit_key * n_who + who
+    order = np.argsort(key, kind="stable")  # stable: equal keys stay in the order given
+    key = key[order]
+    same_rater = key[1:] == key[:-1]
+    unit_key = key // n_who
+    del key
     s = np.asarray(scores, dtype=float)[order]
+    item_index = item_index[order]
     del order
     # A rater who rated the same item of the same application twice counts once, with the later rating (as
     # the matrix, written in order, kept it); a missing score is no rating.
     keep = np.ones(len(s), dtype=bool)
-    keep[:-1] = (item_index[1:] != item_index[:-1]) | (apps[1:] != apps[:-1]) | (who[1:] != who[:-1])
-    del who
+    keep[:-1] = ~same_rater
     keep &= ~np.isnan(s)
-    item_index, apps, s = item_index[keep], apps[keep], s[keep]
-    del keep
+    s, item_index, unit_key = s[keep], item_index[keep], unit_key[keep]
+    del keep, same_rater
     # Units: runs of (item, application); each rating in a run is another rater's.
-    new_unit = np.ones(len(s), dtype=bool)
-    new_unit[1:] = (item_index[1:] != item_index[:-1]) | (apps[1:] != apps[:-1])
-    del apps
-    unit_of = np.cumsum(new_unit) - 1
-    unit_item = item_index[new_unit]
-    del new_unit
-    pairable_unit = np.bincount(unit_of, minlength=len(unit_item)) >= 2
-    unit_bounds = np.searchsorted(unit_item, np.arange(len(keys) + 1))
-    rating_bounds = np.searchsorted(item_index, np.arange(len(keys) + 1))
-    del item_index, unit_item
-    results = []
-    for k, item in enumerate(keys):
-        pairable = pairable_unit[unit_bounds[k]:unit_bounds[k + 1]]
-        alpha = None
-        if pairable.sum() >= 2:
-            mine = slice(rating_bounds[k], rating_bounds[k + 1])
-            counted = pairable_unit[unit_of[mine]]
-            used = np.unique(s[mine][counted])
-            # With a single level used throughout, alpha is undefined (no variation to agree on): left empty.
-            if len(used) > 1:
-                if not np.isin(used, DOMAIN).all():
-                    raise ValueError("The reliability data contains out-of-domain values.")
-                # Per pairable application (in the order of the applications), raters per level.
-                unit = np.searchsorted(np.flatnonzero(pairable) + unit_bounds[k], unit_of[mine][counted])
-                level = s[mine][counted].astype(np.intp) - DOMAIN[0]
-                counts = np.bincount(unit * len(DOMAIN) + level,
-                                     minlength=int(pairable.sum()) * len(DOMAIN)).reshape(-1, len(DOMAIN))
-                alpha = float(krippendorff.alpha(value_counts=counts, value_domain=DOMAIN,
-                                                 level_of_measurement="ordinal"))
-        results.append(ItemReliability(item.item() if hasattr(item, "item") else item, alpha, int(pairable.sum())))
-    return results
+    unit, _ = rater_effects.runs(unit_key)
+    del unit_key
+    raters_of_unit = np.bincount(unit)
+    unit_item = np.zeros(len(raters_of_unit), dtype=np.int64)
+    unit_item[unit] = item_index
+    pairable_unit = raters_of_unit >= 2
+    pairable_units = np.bincount(unit_item[pairable_unit], minlength=n_items)
+    counted = pairable_unit[unit]
+    s, item_index, unit = s[counted], item_index[counted], unit[counted]
+    # With a single level used throughout, alpha is undefined (no variation to agree on): left empty.
+    low, high = np.full(n_items, np.inf), np.full(n_items, -np.inf)
+    np.minimum.at(low, item_index, s)
+    np.maximum.at(high, item_index, s)
+    varied = (pairable_units >= 2) & (high > low)
+    mine = varied[item_index]
+    if not np.isin(s[mine], DOMAIN).all():
+        raise ValueError("The reliability data contains out-of-domain values.")
+    # Per pairable application of those items, raters per level.
+    unit_number, units = rater_effects.codes(unit[mine])
+    level = s[mine].astype(np.intp) - DOMAIN[0]
+    counts = np.bincount(unit_number * len(DOMAIN) + level,
+                         minlength=len(units) * len(DOMAIN)).reshape(-1, len(DOMAIN))
+    alphas = alpha_by_group(unit_item[units], counts, n_items, DOMAIN, "ordinal")
+    return [ItemReliability(item.item() if hasattr(item, "item") else item,
+                            float(alphas[k]) if varied[k] else None, int(pairable_units[k]))
+            for k, item in enumerate(keys)]
+
+
+def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Numbers 0 .. n - 1 that sort like the values, and n."""
+    number, distinct = rater_effects.codes(np.asarray(values))
+    return number, len(distinct)

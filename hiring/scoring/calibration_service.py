@@ -18,7 +18,6 @@ from hiring.models import (
     ScorecardStatus,
     User,
 )
-from hiring.scoring.service import int_rows
 
 
 def calibration_data(session: Session) -> dict:
@@ -26,6 +25,7 @@ def calibration_data(session: Session) -> dict:
     the calibration page; 6 queries."""
     import numpy as np
 
+    from hiring.columns import int_columns
     from hiring.scoring.calibration import calibrate, reliability
 
     requirements = session.execute(
@@ -35,21 +35,22 @@ def calibration_data(session: Session) -> dict:
     item_names.update({f"v{i}": n for i, n in values})
     # An item as one integer: requirement id * 2, or core value id * 2 + 1; `span` is above every such code.
     span = 2 * (max([i for i, *_ in requirements] + [i for i, _ in values], default=0) + 1)
-    submitted = Scorecard.status == ScorecardStatus.SUBMITTED
-    cards = int_rows(session, sa.select(Scorecard.id, InterviewAssignment.interviewer_id,
-                                        InterviewAssignment.application_id)
-                     .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
-                     .where(submitted).order_by(Scorecard.id))
+    cards = int_columns(session, sa.select(Scorecard.id, InterviewAssignment.interviewer_id,
+                                           InterviewAssignment.application_id)
+                        .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
+                        .where(Scorecard.status == ScorecardStatus.SUBMITTED))
+    cards = cards[np.argsort(cards[:, 0])]
     ids, per_card = np.unique(cards[:, 1], return_counts=True)
     card_counts = dict(zip(ids.tolist(), per_card.tolist()))
-    # Each submitted rating as a single integer, (scorecard * span + item) * 8 + score with 0 for no evidence:
-    # one Python int per row to read instead of a tuple of them. In the order of scorecard and rating, so
-    # that the figures (float sums depend on order) do not change with the database's choice of plan.
+    # Each rating as a single integer, (scorecard * span + item) * 8 + score with 0 for no evidence, read as
+    # columns (hiring/columns.py). Every rating, drafts' too: the table alone is a plain scan, and NumPy drops
+    # the drafts' below faster than a join with scorecards would.
     item = sa.func.coalesce(Rating.requirement_id * 2, Rating.core_value_id * 2 + 1)
-    score = sa.case((Rating.no_evidence, 0), else_=sa.func.coalesce(Rating.score, 0))
-    packed = int_rows(session, sa.select((sa.cast(Rating.scorecard_id, sa.BigInteger) * span + item) * 8 + score)
-                      .join(Scorecard, Rating.scorecard_id == Scorecard.id)
-                      .where(submitted).order_by(Scorecard.id, Rating.id))[:, 0]
+    # No score is 0: "no evidence" has none (a CHECK constraint), and a missing one counts as no evidence.
+    score = sa.func.coalesce(Rating.score, 0)
+    packed = int_columns(session, sa.select((sa.cast(Rating.scorecard_id, sa.BigInteger) * span + item) * 8
+                                            + score))[:, 0]
+    packed = packed[_positions(cards[:, 0], packed // 8 // span) >= 0]
     # An amended scorecard counts as first submitted: only ratings given before seeing colleagues' scorecards
     # are independent, and agreement and leniency are about independent ratings.
     first = _first_versions(session, span)
@@ -58,14 +59,23 @@ def calibration_data(session: Session) -> dict:
         packed = np.concatenate([packed[~np.isin(packed // 8 // span, amended)],
                                  np.array([code for card in amended.tolist() for code in first[card]],
                                           dtype=np.int64)])
+    # In the order of scorecard and item, whatever order the database gave: float sums depend on order, and a
+    # rater's later scorecard wins where one rated the same item of the same candidate twice. The rows come
+    # nearly in that order, which a stable sort finds quickly.
+    packed.sort(kind="stable")
     # Small integer types where the values allow: at two million ratings every byte per rating is 2 MB.
     scores = (packed % 8).astype(np.int8)
     packed //= 8
     items = (packed % span).astype(np.int32)
-    card = np.searchsorted(cards[:, 0], packed // span)
+    card = _positions(cards[:, 0], packed // span)
     del packed
     raters, applications = cards[:, 1].astype(np.int32)[card], cards[:, 2].astype(np.int32)[card]
     del card, cards
+    # Then by candidate, item and interviewer (stable: a scorecard's order is kept among equals), the order
+    # the rater-offset model and the reliability sort into: their sorts then find the work done.
+    order = _by_candidate_item_rater(applications, items, raters)
+    raters, applications, items, scores = raters[order], applications[order], items[order], scores[order]
+    del order
     no_evidence = scores == 0
     result = calibrate(card_counts, raters, applications, items, scores, no_evidence)
     rated = ~no_evidence
@@ -77,6 +87,37 @@ def calibration_data(session: Session) -> dict:
         sa.select(User.id, User.name).where(User.id.in_([p.interviewer_id for p in result.people]))).all())
     return {"people": result.people, "between": result.between, "within": result.within,
             "first_versions": len(first), "names": names, "items": items_alpha, "item_names": item_names}
+
+
+def _by_candidate_item_rater(applications: "np.ndarray", items: "np.ndarray", raters: "np.ndarray") -> "np.ndarray":
+    """The stable order of the ratings by (application, item, rater)."""
+    import numpy as np
+
+    from hiring.scoring.rater_effects import codes
+
+    if len(raters) == 0:
+        return np.zeros(0, dtype=np.intp)
+    (app, apps), (item, item_codes), (who, people) = codes(applications), codes(items), codes(raters)
+    n_item, n_who = len(item_codes), len(people)
+    if len(apps) * n_item * n_who >= 2 ** 62:
+        return np.lexsort((who, item, app))
+    return np.argsort((app * n_item + item) * n_who + who, kind="stable")
+
+
+def _positions(ids: "np.ndarray", wanted: "np.ndarray") -> "np.ndarray":
+    """Where each wanted id is in the sorted array `ids`, -1 where it is not there: a table lookup when the
+    ids are dense enough (they are row ids), else a binary search."""
+    import numpy as np
+
+    if len(ids) == 0:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    top = int(max(ids[-1], wanted.max() if len(wanted) else 0))
+    if ids[0] >= 0 and top <= 4 * (len(ids) + len(wanted)) + 1024:
+        table = np.full(top + 1, -1, dtype=np.int64)
+        table[ids] = np.arange(len(ids))
+        return table[wanted]
+    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    return np.where(ids[at] == wanted, at, -1)
 
 
 def _first_versions(session: Session, span: int) -> dict[int, list[int]]:

@@ -33,7 +33,7 @@ class PanelFit:
     difference: np.ndarray       # per comparison: own mean rating minus the others' offset-corrected mean
 
 
-def _codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the number of each key's group in sorted order, the distinct keys): np.unique's inverse, one sort."""
     keys = np.asarray(keys)
     if keys.dtype.kind in "iu" and len(keys) and int(keys.max()) - int(keys.min()) <= 4 * len(keys) + 1024:
@@ -43,12 +43,17 @@ def _codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         number = np.cumsum(present) - 1
         return number[keys - low].astype(np.int64), (np.flatnonzero(present) + low).astype(keys.dtype)
     order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
+    number, distinct = runs(keys[order])
     index = np.empty(len(keys), dtype=np.int64)
-    index[order] = np.cumsum(first) - 1
-    return index, ordered[first]
+    index[order] = number
+    return index, distinct
+
+
+def runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a sorted array: the number of each element's run of equal values, and the values of the runs."""
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return np.cumsum(first) - 1, ordered[first]
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -62,49 +67,48 @@ def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(v[k])
 
 
-def _groups(who: np.ndarray, unit: np.ndarray, n_raters: int, n_units: int) -> np.ndarray:
-    """The connected group of each rater in the graph of raters and the units (candidate and item) they share."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    n = n_raters + n_units
-    graph = coo_matrix((np.ones(len(who)), (who, n_raters + unit)), shape=(n, n))
-    return connected_components(graph, directed=False)[1][:n_raters]
+DENSE_RATERS = 2048  # up to this many interviewers their pairwise sums are a dense table: a bincount, no sparse sort
 
 
 def fit(raters: np.ndarray, applications: np.ndarray, items: np.ndarray, scores: np.ndarray) -> PanelFit:
     """Fit rating = (application, item) effect + rater offset by weighted least squares, and return each
     rater's per-candidate comparisons with the other raters of the same items (their offsets taken out)."""
     scores = np.asarray(scores, dtype=float)
-    r, rater_ids = _codes(raters)
-    a, app_ids = _codes(applications)
-    i, item_ids = _codes(items)
+    r, rater_ids = codes(raters)
+    a, app_ids = codes(applications)
+    i, item_ids = codes(items)
     n_r, n_i = len(rater_ids), max(len(item_ids), 1)
     # One cell per rater and unit (application x item): a rater who rated an item twice counts once, with
-    # the mean of the two, so that nobody is their own colleague.
+    # the mean of the two, so that nobody is their own colleague. One stable sort by (unit, rater) puts each
+    # cell's ratings together, in the order given, and the cells in the order of their keys: what follows is
+    # runs and bincounts on sorted arrays, with no further sort of the ratings.
     unit = a * n_i + i
-    cell, cell_keys = _codes(unit * n_r + r)
-    y = np.bincount(cell, weights=scores) / np.bincount(cell)
+    if len(unit) and int(unit.max()) * n_r >= 2 ** 62:
+        unit, _ = codes(unit)  # an id space too sparse to multiply out: dense numbers, the same order
+    order = np.argsort(unit * n_r + r, kind="stable")
+    cell, cell_keys = runs((unit * n_r + r)[order])
+    y = np.bincount(cell, weights=scores[order]) / np.bincount(cell)
+    del order, cell, unit
     cell_unit, cell_rater = cell_keys // n_r, cell_keys % n_r
-    del cell, unit
     # Only units rated by two or more raters carry information on offsets.
-    u, _ = _codes(cell_unit)
+    u, _ = runs(cell_unit)
     shared = np.bincount(u)[u] >= 2
-    y, cell_rater = y[shared], cell_rater[shared]
-    cell_app = cell_unit[shared] // n_i
-    u, _ = _codes(u[shared])
+    y, cell_rater, cell_unit = y[shared], cell_rater[shared], cell_unit[shared]
+    u, _ = runs(cell_unit)
+    cell_app = cell_unit // n_i
     # Each (rater, candidate) pair weighs one, spread over the items it rated.
-    pair, pair_keys = _codes(cell_app * n_r + cell_rater)
+    pair, pair_keys = codes(cell_app * n_r + cell_rater)
     per_pair = np.bincount(pair).astype(float)
     w = 1.0 / per_pair[pair]
     unit_weight = np.bincount(u, weights=w)
     rater_weight = np.bincount(cell_rater, weights=w, minlength=n_r)  # = shared candidates per rater
     has = rater_weight > 0
     pair_rater, pair_app = pair_keys % n_r, pair_keys // n_r
+    cross, met = _cross(u, cell_rater, w, unit_weight, n_r)
     # Groups through shared items, not only shared candidates: two who rated different items of one candidate
     # (a skills and a values interview) are compared with no one through it.
-    group = _groups(cell_rater, u, n_r, int(u.max()) + 1) if len(u) else np.arange(n_r)
-    b = _solve(u, cell_rater, w, y, unit_weight, rater_weight, group)
+    group = _groups(met)
+    b = _solve(u, cell_rater, w, y, unit_weight, rater_weight, group, cross)
     group_size = np.zeros(n_r, dtype=np.int64)
     sizes = np.bincount(group[has])
     group_size[has] = sizes[group[has]]
@@ -118,41 +122,64 @@ def fit(raters: np.ndarray, applications: np.ndarray, items: np.ndarray, scores:
     others = np.bincount(u)[u] - 1
     reference = (np.bincount(u, weights=z)[u] - z) / others
     difference = np.bincount(pair, weights=y - reference) / per_pair
-    colleagues = _colleagues(u, cell_rater, n_r)
+    colleagues = np.diff(met.indptr)  # one entry per colleague met
     return PanelFit(raters=rater_ids, offset=offset, group_size=group_size, colleagues=colleagues,
                     who=pair_rater, application=app_ids[pair_app], difference=difference)
 
 
-def _pairs_within(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i, j), i != j, of every ordered pair of entries in the same run of a sorted array: a panel
-    is a handful of raters, so this is a few times the entries (a sparse matrix product took ten times as long)."""
-    if len(groups) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
-    sizes = np.diff(np.append(starts, len(groups)))
-    left, right = [], []
-    for size in np.unique(sizes):
-        at = starts[sizes == size]
-        ii, jj = np.nonzero(~np.eye(size, dtype=bool))
-        left.append((at[:, None] + ii).ravel())
-        right.append((at[:, None] + jj).ravel())
-    return np.concatenate(left), np.concatenate(right)
+def _cross(u: np.ndarray, rater: np.ndarray, w: np.ndarray, unit_weight: np.ndarray, n_r: int):
+    """The off-diagonal part of A'DA below (raters x raters, CSC) and who met whom (CSR, one stored entry per
+    pair of raters that rated a unit together), from each pair of cells of a unit (`u` is sorted, and a unit's
+    cells are in the order of their raters)."""
+    from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
+
+    # The pairs (k, k + d) of cells of one unit, for each distance d up to the largest panel: a few passes
+    # over the cells with shifted views, instead of index arrays of every pair.
+    rows, columns, weights = [], [], []
+    d = 1
+    while d < len(u):
+        together = np.flatnonzero(u[d:] == u[:-d])
+        if len(together) == 0:
+            break  # no unit has more than d cells
+        rows.append(rater[together])
+        columns.append(rater[together + d])
+        weights.append(w[together] * w[together + d] / unit_weight[u[together]])
+        d += 1
+    rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+    weights = np.concatenate(weights) if weights else np.zeros(0)
+    if n_r <= DENSE_RATERS:
+        # A few hundred interviewers: a dense table summed by bincount, instead of sorting millions of entries.
+        # Each pair is once above the diagonal (rows < columns).
+        upper = np.bincount(rows * n_r + columns, weights=weights, minlength=n_r * n_r).reshape(n_r, n_r)
+        table = upper + upper.T
+        return csc_matrix(table), csr_matrix(table > 0, dtype=np.int32)  # every weight is positive
+    rows, columns = np.concatenate([rows, columns]), np.concatenate([columns, rows])
+    cross = coo_matrix((np.concatenate([weights, weights]), (rows, columns)), shape=(n_r, n_r)).tocsc()
+    met = coo_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(n_r, n_r)).tocsr()
+    return cross, met  # converting merged the duplicates
 
 
-def _solve(u, rater, w, y, unit_weight, rater_weight, group) -> np.ndarray:
+def _groups(met) -> np.ndarray:
+    """The connected group of each rater in the graph of raters who rated a unit (candidate and item) together."""
+    from scipy.sparse.csgraph import connected_components
+
+    return connected_components(met, directed=False)[1]
+
+
+def _solve(u, rater, w, y, unit_weight, rater_weight, group, cross) -> np.ndarray:
     """The raters' least-squares offsets with the unit effects absorbed (Frisch-Waugh-Lovell): the normal
     equations L b = c, where L = diag(rater weight) - A' diag(1 / unit weight) A is a weighted graph Laplacian
-    of the raters (A: units x raters, the weights), solved sparse with one rater per group held at zero."""
-    from scipy.sparse import coo_matrix, diags
+    of the raters (A: units x raters, the weights), solved sparse with one rater per group held at zero.
+    `cross` is A'DA without its diagonal (see _cross)."""
+    from scipy.sparse import diags
     from scipy.sparse.linalg import spsolve
 
     n_r = len(rater_weight)
     b = np.zeros(n_r)
     if len(unit_weight) == 0:
         return b
-    # A'DA: its diagonal from each cell alone, the rest from each pair of cells of a unit (`u` is sorted).
-    i, j = _pairs_within(u)
-    cross = coo_matrix((w[i] * w[j] / unit_weight[u[i]], (rater[i], rater[j])), shape=(n_r, n_r))
+    # A'DA: its diagonal from each cell alone, the rest from each pair of cells of a unit.
     own = np.bincount(rater, weights=w * w / unit_weight[u], minlength=n_r)
     laplacian = (diags(rater_weight - own) - cross).tocsc()
     unit_mean = np.bincount(u, weights=w * y) / unit_weight
@@ -164,12 +191,3 @@ def _solve(u, rater, w, y, unit_weight, rater_weight, group) -> np.ndarray:
     if free.any():
         b[free] = np.atleast_1d(spsolve(laplacian[free][:, free], rhs[free]))
     return b
-
-
-def _colleagues(u: np.ndarray, rater: np.ndarray, n_r: int) -> np.ndarray:
-    """For each rater, how many other raters rated a unit (`u`, sorted: a candidate's item) with them."""
-    from scipy.sparse import coo_matrix
-
-    i, j = _pairs_within(u)
-    met = coo_matrix((np.ones(len(i), dtype=np.int32), (rater[i], rater[j])), shape=(n_r, n_r)).tocsr()
-    return np.diff(met.indptr)  # converting to CSR merged the duplicates: one entry per colleague
