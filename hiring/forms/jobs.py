@@ -9,7 +9,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from hiring.bounds import MAX_ID
 from hiring.errors import DomainError
-from hiring.forms import options
+from hiring.forms import BoundedIntegerField, options
 from hiring.jobs.service import NAME_LENGTH, JobInput, RequirementInput
 from hiring.models import JobStatus
 from hiring.textinput import without_bidi_controls
@@ -60,7 +59,7 @@ class RequirementForm(Form):
     id = HiddenField()
     name = StringField(_l("Name"), filters=[without_bidi_controls, _strip], validators=[Length(max=NAME_LENGTH)])
     description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=2000)])
-    weight = IntegerField(_l("Weight"), default=1, invalid_value_message=WEIGHT_MESSAGE,
+    weight = BoundedIntegerField(_l("Weight"), default=1, invalid_value_message=WEIGHT_MESSAGE,
                           validators=[Optional(), _readable, NumberRange(1, 100, WEIGHT_MESSAGE)],
                           description=_l("How much it counts in the requirements fit, from 1 to 100."))
     must_have = BooleanField(_l("Must have: it must reach the floor on its own"))
@@ -91,7 +90,7 @@ class RequirementForm(Form):
 
 
 def _threshold(label):
-    return IntegerField(label, default=60, invalid_value_message=THRESHOLD_MESSAGE, validators=[
+    return BoundedIntegerField(label, default=60, invalid_value_message=THRESHOLD_MESSAGE, validators=[
         InputRequired(THRESHOLD_MESSAGE), _readable, NumberRange(0, 100, THRESHOLD_MESSAGE)])
 
 

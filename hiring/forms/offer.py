@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from hiring.forms import options
+from hiring.forms import BoundedIntegerField, options
 from hiring.models import WEEKS, OfferDecision, OfferTiming
 
 
@@ -27,9 +27,9 @@ class PolicyForm(FlaskForm):
         (OfferTiming.GRADUATION.value, _l("At graduation from the five-week programme")),
         (OfferTiming.AFTER_WEEK.value, _l("After a given week of the programme")),
     ]))
-    after_week = IntegerField(_l("After week"), validators=[Optional(), NumberRange(1, WEEKS)],
-                              description=_l("Only when the offer is made after a given week."))
-    decision_days = IntegerField(_l("Days to decide"), validators=[
+    after_week = BoundedIntegerField(_l("After week"), validators=[Optional(), NumberRange(1, WEEKS)],
+                                     description=_l("Only when the offer is made after a given week."))
+    decision_days = BoundedIntegerField(_l("Days to decide"), validators=[
         InputRequired(_l("Give the number of days.")),
         NumberRange(1, 90, _l("Give the new hire between 1 and 90 days to decide."))])
 

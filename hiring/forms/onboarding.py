@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from hiring.forms import options
+from hiring.forms import BoundedIntegerField, options
 from hiring.models import WEEKS, SignOff, TaskOwner
 
 
@@ -43,7 +43,7 @@ class ReopenForm(FlaskForm):
 class ProgrammeTaskForm(FlaskForm):
     """A task of the programme."""
 
-    week = IntegerField(_l("Week"), validators=[
+    week = BoundedIntegerField(_l("Week"), validators=[
         InputRequired(_l("Give the week, from 1 to 5.")),
         NumberRange(1, WEEKS, _l("Choose a week from 1 to %(weeks)d.", weeks=WEEKS))])
     title = StringField(_l("Title"), filters=[_strip],
