@@ -167,7 +167,7 @@ def generate(app, size: Size, *, quiet: bool = False, audit: bool = True, now_s:
             load.insert(Rating.__table__, iv.ratings)
 
             step = time.perf_counter()
-            scored = recompute_all(db.session)
+            scored = recompute_all(db.session).scored
             db.session.commit()
             load.step(f"recompute_all ({scored:,})", time.perf_counter() - step)
             hired = _hire_on_the_gate(conn, rng, f, size.hires, now_s)

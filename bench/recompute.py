@@ -94,7 +94,7 @@ def main() -> None:
         print(f"built {args.applications} applications in {time.perf_counter() - started:.1f} s")
         ratings = db.session.scalar(sa.text("select count(*) from ratings"))
         started = time.perf_counter()
-        n = recompute_all(db.session)
+        n = recompute_all(db.session).applications
         db.session.commit()
         vectorised = time.perf_counter() - started
         sample = db.session.scalars(sa.text("select id from applications limit 200")).all()

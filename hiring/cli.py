@@ -83,9 +83,14 @@ def recompute_scores_command() -> None:
     """Rebuild every application's stored fit scores and gate result from the ratings."""
     from hiring.scoring.service import recompute_all
 
-    n = recompute_all(db.session)
+    done = recompute_all(db.session)
     db.session.commit()
-    click.echo(ngettext("Scores recomputed for %(num)d application.", "Scores recomputed for %(num)d applications.", n))
+    click.echo(ngettext("Scores recomputed for %(num)d application with a submitted scorecard.",
+                        "Scores recomputed for %(num)d applications with a submitted scorecard.", done.scored))
+    if done.applications > done.scored:
+        click.echo(ngettext("%(num)d interviewed application has no submitted scorecard yet, so no score.",
+                            "%(num)d interviewed applications have no submitted scorecard yet, so no score.",
+                            done.applications - done.scored))
 
 
 @click.command("train-model")

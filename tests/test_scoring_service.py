@@ -67,7 +67,9 @@ def test_vectorised_recompute_agrees_with_one_at_a_time(app, seed):
     db.session.execute(sa.update(Application).values(requirements_fit=None, values_fit=None, gate_result=None,
                                                      gate_reasons=None))
     db.session.commit()
-    assert recompute_all(db.session) == len(ids)
+    done = recompute_all(db.session)
+    assert done.applications == len(ids)
+    assert done.scored == sum(1 for v in one_by_one.values() if v[2] is not None)  # a gate result: scored
     db.session.commit()
     db.session.expire_all()
     vectorised = _stored()
@@ -122,7 +124,8 @@ def test_recompute_scores_command_rebuilds_what_was_lost(app, runner):
     untouched = factories.application(job)
     db.session.commit()
     result = runner.invoke(args=["recompute-scores"])
-    assert result.exit_code == 0 and "Scores recomputed for 1 application." in result.output
+    assert result.exit_code == 0 and "Scores recomputed for 1 application with a submitted scorecard." in result.output
+    assert "no submitted scorecard yet" not in result.output
     db.session.expire_all()
     stored = db.session.get(Application, application.id)
     assert (stored.requirements_fit, stored.values_fit, stored.gate_result) == (75.0, 100.0, GateResult.PASSES)

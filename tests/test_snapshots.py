@@ -97,7 +97,7 @@ def test_bulk_statements_through_the_session_count_too(app):
     factories.submitted_scorecard(factories.assignment(factories.application()), {value: 4})
     db.session.commit()
     before = _versions()
-    assert scoring_service.recompute_all(db.session) == 1  # one bulk UPDATE of the scored applications
+    assert scoring_service.recompute_all(db.session).applications == 1  # one bulk UPDATE of the scored applications
     db.session.commit()
     assert _versions()["applications"] == before["applications"] + 1
 

@@ -2,6 +2,8 @@
 fit.py and gate.py, and stores the results on the application (flushed, in the caller's transaction)."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
@@ -75,9 +77,17 @@ def score_application(session: Session, application_id: int) -> Application:
 RECOMPUTE_BLOCK = 5000  # applications per block of recompute_all's matrices
 
 
-def recompute_all(session: Session) -> int:
+class Recomputed(NamedTuple):
+    """What recompute_all did: `applications` with an interview looked at, of which `scored` had a submitted
+    scorecard (the rest have no score, and any stale one was cleared)."""
+
+    applications: int
+    scored: int
+
+
+def recompute_all(session: Session) -> Recomputed:
     """Rebuild every interviewed application's stored scores from the ratings, as array operations
-    (scoring/bulk.py) in a fixed number of queries, then one bulk update; returns how many were scored."""
+    (scoring/bulk.py) in a fixed number of queries, then one bulk update."""
     import numpy as np
 
     from hiring.scoring import bulk
@@ -88,7 +98,7 @@ def recompute_all(session: Session) -> int:
                     .where(Application.id.in_(sa.select(InterviewAssignment.application_id)))
                     .order_by(Application.id))
     if not len(apps):
-        return 0
+        return Recomputed(0, 0)
     app_ids, app_jobs = apps[:, 0], apps[:, 1]
     jobs = np.unique(app_jobs)
     requirements = session.execute(sa.select(Requirement.id, Requirement.job_id, Requirement.weight,
@@ -178,7 +188,7 @@ def recompute_all(session: Session) -> int:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Application):
             session.expire(obj, ["requirements_fit", "values_fit", "gate_result", "gate_reasons", "scored_at"])
-    return len(app_ids)
+    return Recomputed(len(app_ids), int(has_submitted.sum()))
 
 
 def int_rows(session: Session, stmt, chunk: int = 65536):
