@@ -130,7 +130,10 @@ def _tick_everything(page, button_prefix: str, limit: int = 40) -> int:
         buttons = page.get_by_role("button", name=re.compile("^" + re.escape(button_prefix)))
         if buttons.count() == 0:
             return clicked
-        buttons.first.click()
+        # Wait for the reload: counting again on the page being left (or on the blank page between) would
+        # see buttons that are already gone, or none at all, and end the loop early.
+        with page.expect_navigation(wait_until="load"):
+            buttons.first.click()
         clicked += 1
     raise AssertionError(f"still buttons named {button_prefix!r} after {limit} clicks")
 
