@@ -100,7 +100,8 @@ def test_list_query_count_is_the_same_for_10_and_200(client, login_as, count_que
 
 @pytest.mark.parametrize("few", [200, 1])
 def test_search_finds_the_same_whether_few_or_many_match(client, login_as, monkeypatch, few):
-    """Few matches are looked up by candidate id; many walk the list in order (see application_list)."""
+    """Few matches are looked up by candidate id; many through the search index (SQLite) or by walking the list
+    in order (PostgreSQL, short queries): see application_list."""
     from hiring.pipeline import queries
 
     monkeypatch.setattr(queries, "FEW_MATCHES", few)

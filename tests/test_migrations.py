@@ -7,11 +7,13 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from hiring.extensions import db
+from hiring.models.search import include_name
 
 
 def _diff() -> list:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The name search's FTS5 table and GIN indexes live outside the models (hiring/models/search.py).
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(context, db.metadata)
 
 

@@ -32,6 +32,7 @@ from hiring.models import (
     Stage,
     StageChange,
 )
+from hiring.models.search import drop_deleted_terms
 
 CLOSED = (Stage.REJECTED, Stage.WITHDRAWN)
 CHUNK = 500  # stays under every database's limit on bound parameters
@@ -174,6 +175,8 @@ def anonymise(session: Session, candidate_ids: list[int], now: datetime) -> None
         if rewritten:
             session.execute(sa.update(Application), rewritten)
         _scrub_legacy_events(session, chunk, application_ids, scorecard_ids)
+    if candidate_ids:
+        drop_deleted_terms(session)  # the name search's index still holds the old names until merged
     # The bulk statements went around the session: reload whatever it held of these rows.
     session.expire_all()
 
