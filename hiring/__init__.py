@@ -60,10 +60,13 @@ def register_extensions(app: Flask) -> None:
     from hiring.extensions import babel, csrf, db, login_manager, migrate
     from hiring import i18n, snapshots
     from hiring.i18n import select_locale
+    from hiring.models import search
 
     db.init_app(app)
-    snapshots.install()  # every commit raises the data versions of what it changed
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    snapshots.install(app)  # every commit raises the data versions of what it changed; writes ask for refreshes
+    # include_name: autogenerate must not propose dropping the name search's index (hiring/models/search.py).
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True,
+                     include_name=search.include_name)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     i18n.init_app(app)

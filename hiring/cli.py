@@ -62,6 +62,7 @@ def seed_demo_command(force: bool, if_empty: bool, seed: int, locale: str) -> No
     summary = seed_demo(db.session, seed=seed, locale=locale)
     db.session.commit()
     click.echo(_("Demo company created: %(summary)s", summary=", ".join(f"{n} {what}" for what, n in summary.items())))
+    _refresh_figures()
     _print_logins(demo_logins(db.session), DEMO_PASSWORD)
 
 
@@ -75,6 +76,8 @@ def expire_offers_command() -> None:
     n = expire_overdue(db.session, utcnow())
     db.session.commit()
     click.echo(ngettext("%(num)d offer expired.", "%(num)d offers expired.", n))
+    if n:
+        _refresh_figures()
 
 
 @click.command("recompute-scores")
@@ -91,6 +94,28 @@ def recompute_scores_command() -> None:
         click.echo(ngettext("%(num)d interviewed application has no submitted scorecard yet, so no score.",
                             "%(num)d interviewed applications have no submitted scorecard yet, so no score.",
                             done.applications - done.scored))
+    _refresh_figures()
+
+
+@click.command("refresh-figures")
+@with_appcontext
+def refresh_figures_command() -> None:
+    """Compute the stored figures (calibration, fairness, retention) whose data changed, and the dashboards'
+    figures if none are stored yet: after bulk changes made outside the web app, or from a schedule."""
+    _refresh_figures()
+
+
+def _refresh_figures() -> None:
+    """Here and now, not by the task runner: a command's process ends before a thread of it would finish."""
+    import time
+
+    from hiring import snapshots
+
+    began = time.perf_counter()
+    current = snapshots.warm_up()
+    click.echo(ngettext("%(num)d stored figure is up to date (%(seconds)s s).",
+                        "%(num)d stored figures are up to date (%(seconds)s s).", len(current),
+                        seconds=f"{time.perf_counter() - began:.1f}"))
 
 
 @click.command("train-model")
@@ -172,6 +197,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(expire_offers_command)
     app.cli.add_command(recompute_scores_command)
+    app.cli.add_command(refresh_figures_command)
     app.cli.add_command(train_model_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(purge_expired_command)

@@ -175,8 +175,9 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # connection; flask commands run without the statement limit (hiring/postgres.py says why).
         "DATABASE_STATEMENT_TIMEOUT_MS": _milliseconds("DATABASE_STATEMENT_TIMEOUT_MS", 15_000),
         "DATABASE_LOCK_TIMEOUT_MS": _milliseconds("DATABASE_LOCK_TIMEOUT_MS", 5_000),
-        # HR's home shows its alerts from the last stored calibration and fairness figures while newer ones
-        # are computed by the task runner (hiring/snapshots.py); off, they are computed in the request.
+        # Pages with heavy figures (calibration, fairness, The Offer's statistics, HR's alerts) show the last
+        # stored ones with their age while the task runner computes newer ones, and ask it to after every
+        # write (hiring/snapshots.py); off, stale figures are computed in the request (the tests do).
         "SNAPSHOT_BACKGROUND_REFRESH": True,
         # Background work (prepared reports, snapshot refreshes) goes to RQ workers (`flask worker`) through
         # this Redis when set; without it, to TASK_THREADS threads in each web process, few so that renders

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from flask import Flask
 from babel.numbers import get_currency_precision
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_timedelta,
+    get_locale,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
@@ -154,6 +162,13 @@ def impact_ratio(ratio, digits: int = 2) -> str:
     return decimal(floor_decimal(ratio, digits), digits)
 
 
+def age(moment) -> str:
+    """How long ago `moment` (UTC) was, in the reader's language: "5 minutes ago"."""
+    from hiring.models import utcnow
+
+    return format_timedelta(moment - utcnow(), add_direction=True)
+
+
 def init_app(app: Flask) -> None:
     """Make the label functions and locale helpers available in every template."""
     app.jinja_env.globals.update(
@@ -172,6 +187,7 @@ def init_app(app: Flask) -> None:
         end_reason_label=END_REASON_LABELS.__getitem__,
         format_date=format_date,
         format_datetime=format_datetime,
+        age=age,
         decimal=decimal,
         signed=signed,
         percent=percent,

@@ -1,18 +1,24 @@
-"""Expensive aggregates (calibration, funnel and fairness) computed once per change of the data they rest on.
+"""Expensive aggregates (calibration, funnel and fairness, retention) computed once per change of their data.
 
 Keyed on what changed, never on time: every transaction that writes a topic's tables raises that topic's
 counter in `data_versions` as part of the same commit (SQLAlchemy session events, so no write path can forget
-it), and a snapshot is served only while the counters it was computed at are still current. A stale
-snapshot is recomputed on the spot, or for a dashboard that may show slightly older figures, served with
-its time while the task runner (hiring/tasks/) brings it up to date: in a worker process, or a thread here.
-A worker finds the computation by name: each snapshot is made by a registered maker from JSON-able
-parameters.
+it), and a snapshot is served only while the counters it was computed at are still current. Each model names
+its topic (`__data_topic__`); each feature registers how its snapshots are made (`maker`), by name and from
+JSON-able parameters, so that a worker in another process can make them too. This module imports no feature.
+
+When the task runner may do the work (SNAPSHOT_BACKGROUND_REFRESH, the default), a web request never computes
+a snapshot: it serves the last one with its time, marked not fresh, while the runner (hiring/tasks/: an RQ
+worker, or a thread here without Redis) brings it up to date; with none stored yet, it says the figures are
+being prepared. After every request that changed a topic, the runner is also asked to refresh every stored
+snapshot resting on it, so that the next reader usually finds fresh figures. Workers, CLI commands and tests
+compute on the spot (`wait=True`, or the setting off).
 
 Snapshots are stored pickled in the database, so that every web worker shares them; the payload is signed
 with the app's secret key and anything that fails the check is recomputed instead of unpickled.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import itertools
@@ -21,56 +27,50 @@ import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from hiring import tasks
 from hiring.extensions import db
-from hiring.models import (
-    Application,
-    CoreValue,
-    DataVersion,
-    Hire,
-    InterviewAssignment,
-    Job,
-    QuitOffer,
-    Rating,
-    Requirement,
-    Scorecard,
-    ScorecardRevision,
-    SelfIdentification,
-    Snapshot,
-    StageChange,
-    User,
-    utcnow,
-)
+from hiring.models import Base, DataVersion, Snapshot, utcnow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Which topic each table belongs to; the aggregates name the topics they read.
-MODEL_TOPICS: dict[type, str] = {
-    InterviewAssignment: "scorecards", Scorecard: "scorecards", Rating: "scorecards",
-    ScorecardRevision: "scorecards",  # calibration reads each scorecard's first submitted version from it
-    Application: "applications", StageChange: "applications", SelfIdentification: "applications",
-    Job: "catalogue", Requirement: "catalogue", CoreValue: "catalogue",
-    Hire: "hires", QuitOffer: "hires",
-}
 TOPICS = ("applications", "catalogue", "hires", "people", "scorecards")
 PENDING = "hiring.snapshots.pending"
+BUMPED = "hiring.snapshots.bumped"  # the topics this transaction's commit raised, for the refresh after it
 WROTE = "hiring.snapshots.wrote"  # this transaction has flushed writes (and, on SQLite, holds the write lock)
+_model_topics: dict[type, str] = {}
+_table_topics: dict[str, str] = {}
+
+
+def model_topics() -> dict[type, str]:
+    """Each mapped class that names a topic (`__data_topic__`), read from the models once."""
+    if not _model_topics:
+        for mapper in Base.registry.mappers:
+            topic = getattr(mapper.class_, "__data_topic__", None)
+            if topic is not None:
+                if topic not in TOPICS:
+                    raise ValueError(f"{mapper.class_.__name__}: unknown data topic {topic!r}")
+                _model_topics[mapper.class_] = topic
+        _table_topics.update({model.__tablename__: topic for model, topic in _model_topics.items()})
+    return _model_topics
 
 
 def _topic_of(obj, changed: bool) -> str | None:
-    """The topic a flushed object belongs to. Users count only when their name changes (aggregates show
-    names), so that signing in, which stamps last_login_at, does not invalidate anything."""
-    if isinstance(obj, User):
-        return "people" if not changed or sa.inspect(obj).attrs.name.history.has_changes() else None
-    return MODEL_TOPICS.get(type(obj))
+    """The topic a flushed object belongs to. A model that lists `__data_topic_columns__` counts when it is
+    changed only if one of those changed (users: a name, which aggregates show; not the sign-in time)."""
+    topic = model_topics().get(type(obj))
+    columns = getattr(type(obj), "__data_topic_columns__", None)
+    if topic and changed and columns:
+        attrs = sa.inspect(obj).attrs
+        return topic if any(attrs[c].history.has_changes() for c in columns) else None
+    return topic
 
 
 def _pending(session: Session) -> set[str]:
@@ -88,15 +88,13 @@ def _after_flush(session: Session, _context) -> None:
             pending.add(topic)
 
 
-TABLE_TOPICS = {model.__tablename__: topic for model, topic in MODEL_TOPICS.items()}
-
-
 def _on_orm_execute(state) -> None:
     """INSERT/UPDATE/DELETE statements through the session count too, on a model or on its table
     (recompute_all's bulk update)."""
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if topic := TABLE_TOPICS.get(getattr(table, "name", None)):
+        model_topics()
+        if topic := _table_topics.get(getattr(table, "name", None)):
             _pending(state.session).add(topic)
 
 
@@ -106,6 +104,7 @@ def _before_commit(session: Session) -> None:
     topics = session.info.pop(PENDING, None)
     if not topics:
         return
+    session.info.setdefault(BUMPED, set()).update(topics)
     now = utcnow()
     # Always in the same order, so that two writers never wait on each other's counters crosswise.
     for topic in sorted(topics):
@@ -113,6 +112,13 @@ def _before_commit(session: Session) -> None:
                                  .values(version=DataVersion.version + 1, changed_at=now))
         if bumped.rowcount == 0:  # a topic the migration did not seed
             session.execute(sa.insert(DataVersion).values(topic=topic, version=1, changed_at=now))
+
+
+def _committed(session: Session) -> None:
+    """Remember, for the end of the request, that this commit raised topics (see refresh_after_request)."""
+    if session.get_nested_transaction() is None and (bumped := session.info.get(BUMPED)) and has_request_context():
+        g.setdefault("snapshot_topics", set()).update(bumped)
+    _forget(session)
 
 
 def _forget(session: Session, *_args) -> None:
@@ -123,15 +129,19 @@ def _forget(session: Session, *_args) -> None:
         return
     session.info.pop(PENDING, None)
     session.info.pop(WROTE, None)
+    session.info.pop(BUMPED, None)
 
 
-def install() -> None:
-    """Listen on every session (idempotent)."""
+def install(app: Flask | None = None) -> None:
+    """Listen on every session (idempotent), and on the app's requests for the refresh after writes."""
+    model_topics()
     for name, handler in (("after_flush", _after_flush), ("do_orm_execute", _on_orm_execute),
-                          ("before_commit", _before_commit), ("after_commit", _forget),
+                          ("before_commit", _before_commit), ("after_commit", _committed),
                           ("after_rollback", _forget)):
         if not sa.event.contains(Session, name, handler):
             sa.event.listen(Session, name, handler)
+    if app is not None:
+        app.after_request(refresh_after_request)
 
 
 def mark_changed(session: Session, *topics: str) -> None:
@@ -148,11 +158,16 @@ def versions(session: Session, topics: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Cached(Generic[T]):
-    """An aggregate with the time it was computed; `fresh` is False while a newer one is being computed."""
+    """An aggregate with the time it was computed. `fresh` is False while a newer one is being computed; with
+    none stored yet (and the runner computing the first), `value` and `computed_at` are None (`ready` False)."""
 
-    value: T
-    computed_at: datetime
+    value: T | None
+    computed_at: datetime | None
     fresh: bool = True
+
+    @property
+    def ready(self) -> bool:
+        return self.computed_at is not None
 
 
 def _sign(payload: bytes) -> bytes:
@@ -168,12 +183,19 @@ def _unpickle(blob: bytes):
     return pickle.loads(payload)  # noqa: S301 - only after the signature check above
 
 
-def _store(name: str, stamp: str, value, seconds: float) -> datetime:
+def _holds_sqlite_write_lock() -> bool:
+    """A write request holds SQLite's write lock (BEGIN IMMEDIATE) until it ends: a second connection would
+    wait for it in vain."""
+    return db.engine.dialect.name == "sqlite" and bool(db.session().info.get(WROTE) or (
+        has_request_context() and request.method not in ("GET", "HEAD")))
+
+
+def _store(recipe: Recipe, stamp: str, value, seconds: float) -> datetime:
     """Upsert in a connection of its own, so that the request's own transaction is never committed here."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     now = utcnow()
-    row = {"name": name, "versions": stamp, "computed_at": now, "seconds": seconds,
-           "payload": _sign(payload) + payload}
+    row = {"name": recipe.name, "versions": stamp, "computed_at": now, "seconds": seconds,
+           "payload": _sign(payload) + payload, "maker": recipe.maker, "params": recipe.params}
     engine = db.engine
     if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -181,17 +203,14 @@ def _store(name: str, stamp: str, value, seconds: float) -> datetime:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(Snapshot).values(row)
     statement = statement.on_conflict_do_update(index_elements=["name"], set_={
-        k: statement.excluded[k] for k in ("versions", "computed_at", "seconds", "payload")})
-    if engine.dialect.name == "sqlite" and (db.session().info.get(WROTE) or (
-            has_request_context() and request.method not in ("GET", "HEAD"))):
-        # A write request holds SQLite's write lock (BEGIN IMMEDIATE) until it ends: a second connection
-        # would wait for it in vain. The next GET stores the snapshot instead.
-        return now
+        k: statement.excluded[k] for k in ("versions", "computed_at", "seconds", "payload", "maker", "params")})
+    if _holds_sqlite_write_lock():
+        return now  # the next reader stores it instead
     try:
         with engine.begin() as connection:
             connection.execute(statement)
     except sa.exc.OperationalError as error:  # a busy database: serve the result, store it another time
-        log.warning("snapshot %s not stored: %s", name, error)
+        log.warning("snapshot %s not stored: %s", recipe.name, error)
         return now
     if engine.dialect.name == "sqlite":
         end_read_transaction(db.session())
@@ -209,12 +228,15 @@ def end_read_transaction(caller: Session) -> None:
 @dataclass(frozen=True)
 class Recipe(Generic[T]):
     """What a snapshot is: the name of its row, the topics it rests on, how it is computed, and what else
-    its value depends on (`extra`, such as the day)."""
+    its value depends on (`extra`, such as the day). `maker` and `params` say how it was made, stored with
+    it so that the refresh after a write can make it again (set by `snapshot`)."""
 
     name: str
     topics: tuple[str, ...]
     compute: Callable[[Session], T]
     extra: str = ""
+    maker: str | None = None
+    params: dict | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.topics) - set(TOPICS)
@@ -222,61 +244,139 @@ class Recipe(Generic[T]):
             raise ValueError(f"unknown topics {sorted(unknown)}")
 
 
-# Makers: a Recipe from JSON-able parameters, registered by name, so that a worker in another process can
-# recompute a snapshot from {"name": "fairness", "job_id": 3}. The only way a refresh finds its compute.
+# Makers: a Recipe from JSON-able parameters, registered by name by the features, so that a worker in another
+# process can recompute a snapshot from {"name": "fairness", "job_id": 3}. Parameters name what the figures
+# are of, never the time: a maker reads the clock itself, so that a refresh made later is made for its own day.
 MAKERS: dict[str, Callable[..., Recipe]] = {}
+WARM: dict[str, tuple[dict, ...]] = {}  # the parameters of each maker's snapshots that warm_up computes
 REFRESH = "snapshot.refresh"
+REFRESH_STALE = "snapshot.refresh-stale"
 
 
-def maker(name: str) -> Callable[[Callable[..., Recipe]], Callable[..., Recipe]]:
-    """Register a function that makes a snapshot's Recipe from JSON-able keyword parameters."""
+def maker(name: str, *, warm: tuple[dict, ...] = ()) -> Callable[[Callable[..., Recipe]], Callable[..., Recipe]]:
+    """Register a function that makes a snapshot's Recipe from JSON-able keyword parameters; `warm`: the
+    parameters of the snapshots worth computing before anyone asks (`warm_up`)."""
 
     def register(make: Callable[..., Recipe]) -> Callable[..., Recipe]:
         MAKERS[name] = make
+        WARM[name] = warm
         return make
 
     return register
+
+
+def _recipe(maker_name: str, params: dict) -> Recipe:
+    recipe = MAKERS[maker_name](**params)
+    return dataclasses.replace(recipe, maker=maker_name, params=dict(params))
 
 
 def _compute(recipe: Recipe[T], session: Session) -> Cached[T]:
     stamp = versions(session, recipe.topics) + recipe.extra  # before computing: newer data only makes it recompute
     began = time.perf_counter()
     value = recipe.compute(session)
-    computed_at = _store(recipe.name, stamp, value, time.perf_counter() - began)
+    computed_at = _store(recipe, stamp, value, time.perf_counter() - began)
     return Cached(value, computed_at)
 
 
 def _refresh(task, progress) -> None:
     """The task runner's handler of "snapshot.refresh": recompute the snapshot its parameters name."""
     params = dict(task.params)
-    make = MAKERS.get(params.pop("name", None))
-    if make is None:
+    name = params.pop("name", None)
+    if name not in MAKERS:
         raise tasks.Failed("unknown")
     with Session(db.engine) as session:
-        _compute(make(**params), session)
+        _compute(_recipe(name, params), session)
 
 
-def _refresh_in_background(maker_name: str, params: dict) -> bool:
-    """Ask the task runner to recompute a snapshot; one refresh per snapshot is pending at a time (the
-    runner's dedupe). False when it cannot be asked now: the stale snapshot is served, the next visit asks."""
-    if db.engine.dialect.name == "sqlite" and (db.session().info.get(WROTE) or (
-            has_request_context() and request.method not in ("GET", "HEAD"))):
-        return False  # this request holds SQLite's write lock: a second connection would wait for it in vain
+def refresh_stale() -> int:
+    """Recompute every stored snapshot whose data changed since, that a registered maker can make again;
+    how many were recomputed. One that can no longer be made (its job deleted, its maker gone) is skipped."""
+    with Session(db.engine) as session:
+        rows = session.execute(sa.select(Snapshot.name, Snapshot.versions, Snapshot.maker, Snapshot.params)
+                               .where(Snapshot.maker.is_not(None)).order_by(Snapshot.name)).all()
+        session.rollback()  # each recipe reads its counters afresh
+        done = 0
+        for row in rows:
+            if row.maker not in MAKERS:
+                continue
+            try:
+                recipe = _recipe(row.maker, row.params or {})
+            except (TypeError, ValueError, LookupError) as error:
+                log.info("snapshot %s is not made any more (%s)", row.name, error)
+                continue
+            if recipe.name != row.name or row.versions == versions(session, recipe.topics) + recipe.extra:
+                continue  # renamed (an older format), or still current
+            _compute(recipe, session)
+            session.rollback()
+            done += 1
+    return done
+
+
+def warm_up() -> list[str]:
+    """Bring every stored snapshot up to date, and compute the ones the makers name as worth having before
+    anyone asks (the dashboards' figures); the names of the snapshots now current. For commands after bulk
+    changes (the demo company, an import), so that the first visitor finds figures, not "being computed"."""
+    refresh_stale()
+    for maker_name, params_list in sorted(WARM.items()):
+        for params in params_list:
+            snapshot(maker_name, wait=True, **params)
+    with Session(db.engine) as session:
+        return [row.name for row in session.execute(sa.select(Snapshot.name, Snapshot.versions, Snapshot.maker,
+                                                              Snapshot.params).order_by(Snapshot.name))
+                if row.maker in MAKERS and _current(session, row)]
+
+
+def _current(session: Session, row) -> bool:
+    try:
+        recipe = _recipe(row.maker, row.params or {})
+    except (TypeError, ValueError, LookupError):
+        return False
+    return recipe.name == row.name and row.versions == versions(session, recipe.topics) + recipe.extra
+
+
+def _refresh_stale(task, progress) -> None:
+    refresh_stale()
+
+
+def _ask(kind: str, params: dict, *, request_done: bool = False) -> bool:
+    """Ask the task runner for a refresh; one of each is pending at a time (the runner's dedupe). False when
+    it cannot be asked now: the older figures are served, and the next visit asks. `request_done`: called
+    after the request's own work, whose session then holds no write lock unless it holds unsaved writes."""
+    if request_done:
+        caller = db.session()
+        end_read_transaction(caller)  # a write request's BEGIN IMMEDIATE holds the lock even for reads
+        if db.engine.dialect.name == "sqlite" and caller.in_transaction():
+            return False
+    elif _holds_sqlite_write_lock():
+        return False
     try:
         # A transaction of its own: the caller's is neither widened nor committed.
         with Session(db.engine) as session:
-            tasks.enqueue(session, REFRESH, {"name": maker_name, **params})
+            tasks.enqueue(session, kind, params)
             session.commit()
     except sa.exc.OperationalError as error:  # a busy database: serve the older figures, ask another time
-        log.warning("snapshot %s: refresh not asked for (%s)", maker_name, error)
+        log.warning("snapshot refresh %s not asked for (%s)", kind, error)
         return False
     return True
 
 
-def _serve(recipe: Recipe[T], refresh: Callable[[], bool] | None) -> Cached[T]:
-    """The recipe's value from its stored snapshot while its topics (and `extra`) are unchanged; with
-    `refresh`, a stale snapshot is served (fresh=False) while `refresh()` asks for the new one; otherwise, or
-    with no snapshot at all, it is computed now.
+def background() -> bool:
+    """Whether requests leave computing snapshots to the task runner (SNAPSHOT_BACKGROUND_REFRESH)."""
+    return bool(current_app.config.get("SNAPSHOT_BACKGROUND_REFRESH", True))
+
+
+def refresh_after_request(response):
+    """After a request whose commits changed topics, ask for the snapshots resting on them to be refreshed
+    (one pending refresh at a time for the whole company), so that the next reader finds them fresh."""
+    if g.pop("snapshot_topics", None) and background():
+        _ask(REFRESH_STALE, {}, request_done=True)
+    return response
+
+
+def _serve(recipe: Recipe[T], in_background: bool) -> Cached[T]:
+    """The recipe's value from its stored snapshot while its topics (and `extra`) are unchanged. Otherwise,
+    `in_background`: the stored one marked not fresh (or, with none, nothing yet) while the runner computes
+    the new one; else computed now.
 
     Runs in a session of its own: the caller's transaction is neither widened nor committed, and a snapshot
     stored a moment ago is seen even by a caller whose own transaction began before it.
@@ -284,114 +384,54 @@ def _serve(recipe: Recipe[T], refresh: Callable[[], bool] | None) -> Cached[T]:
     with Session(db.engine) as session:
         row = session.execute(sa.select(Snapshot.versions, Snapshot.computed_at, Snapshot.payload)
                               .where(Snapshot.name == recipe.name)).one_or_none()
+        value = None
         if row is not None:
             try:
                 value = _unpickle(row.payload)
             except Exception:  # another secret key, a renamed class: compute it again
-                value, row = None, None
-            if row is not None:
-                if row.versions == versions(session, recipe.topics) + recipe.extra:
-                    return Cached(value, row.computed_at)
-                if refresh is not None:
-                    refresh()
-                    return Cached(value, row.computed_at, fresh=False)
+                row = None
+        if row is not None and row.versions == versions(session, recipe.topics) + recipe.extra:
+            return Cached(value, row.computed_at)
+        if in_background:
+            params = {"name": recipe.maker, **(recipe.params or {})}
+            _ask(REFRESH, params)
+            return Cached(value, row.computed_at if row is not None else None, fresh=False)
         return _compute(recipe, session)
 
 
 def cached(name: str, topics: tuple[str, ...], compute: Callable[[Session], T], *, extra: str = "") -> Cached[T]:
     """`compute(session)`'s result, from the stored snapshot while the topics (and `extra`, what else the
-    result depends on) are unchanged, else computed now. A snapshot that may be served stale while it is
-    refreshed in the background is made by a registered maker instead (see `snapshot`)."""
-    return _serve(Recipe(name, topics, compute, extra), None)
+    result depends on) are unchanged, else computed now. A snapshot that a request may leave to the task
+    runner is made by a registered maker instead (see `snapshot`)."""
+    return _serve(Recipe(name, topics, compute, extra), False)
 
 
-def snapshot(maker_name: str, *, allow_stale: bool = False, **params) -> Cached:
+def snapshot(maker_name: str, *, wait: bool = False, **params) -> Cached:
     """A registered snapshot, made from JSON-able parameters.
 
-    With `allow_stale`, a snapshot whose data changed since is returned (fresh=False) while the task runner
-    computes the new one (SNAPSHOT_BACKGROUND_REFRESH); without it, or with no snapshot at all, it is
+    In a request, with SNAPSHOT_BACKGROUND_REFRESH on, a snapshot whose data changed since is returned
+    marked not fresh (and with none stored yet, an empty Cached) while the task runner computes the new
+    one. With `wait` (workers, commands, documents made in the background) or the setting off, it is
     computed now.
     """
-    recipe = MAKERS[maker_name](**params)
-    background = allow_stale and current_app.config.get("SNAPSHOT_BACKGROUND_REFRESH", True)
-    return _serve(recipe, (lambda: _refresh_in_background(maker_name, params)) if background else None)
-
-
-# The snapshots themselves: what each aggregate reads decides the topics it is keyed on.
-
-@maker("calibration")
-def _calibration() -> Recipe[dict]:
-    from hiring.scoring.calibration_service import calibration_data
-
-    # The format is in the name (v2: the fixed-effects model on first submitted versions, a Calibration's
-    # fields): a stale snapshot may be served while its successor is computed, one of the older shape never.
-    return Recipe("calibration:v2", ("catalogue", "people", "scorecards"), calibration_data)
-
-
-def calibration(*, allow_stale: bool = False) -> Cached[dict]:
-    """Interviewer calibration and item reliability: ratings, and the names of people and items shown."""
-    return snapshot("calibration", allow_stale=allow_stale)
-
-
-@maker("fairness")
-def _fairness(job_id: int | None = None) -> Recipe[dict]:
-    from hiring.analytics.service import funnel_and_fairness
-
-    # The format is in the name, not in `extra`: a stale snapshot may be served while its successor is computed
-    # (allow_stale), and one of an older shape (v1: float ratios, withdrawals as not selected) never may.
-    return Recipe(f"fairness:v2:{job_id or 'all'}", ("applications",),
-                  lambda session: funnel_and_fairness(session, job_id))
-
-
-def fairness(job_id: int | None = None, *, allow_stale: bool = False) -> Cached[dict]:
-    """The hiring funnel and adverse impact, overall or for one job: applications, stage changes and
-    self-identification."""
-    return snapshot("fairness", allow_stale=allow_stale, job_id=job_id)
-
-
-def _retention_stamp(today: date, now: datetime) -> str:
-    """Retention figures depend on the day (who is still employed, censored today) and on time itself only
-    through offers whose deadline passed undecided (they count as staying, shown as expired); that set only
-    grows, so its size tells whether it changed. One indexed count."""
-    with Session(db.engine) as session:
-        expired = session.scalar(sa.select(sa.func.count()).select_from(QuitOffer)
-                                 .where(QuitOffer.lapsed(now)))
-    return f";today={today.isoformat()};expired={expired}"
-
-
-@maker("offer_statistics")
-def _offer_statistics(today: str, now: str) -> Recipe[dict]:
-    from hiring.analytics.service import offer_statistics as compute
-
-    day, moment = date.fromisoformat(today), datetime.fromisoformat(now)
-    return Recipe("offer-statistics", ("applications", "hires"), lambda session: compute(session, day, moment),
-                  extra=_retention_stamp(day, moment))
-
-
-def offer_statistics(today: date, now: datetime) -> Cached[dict]:
-    """The offer and retention statistics: hires, their offers and their values fit at hiring."""
-    return snapshot("offer_statistics", today=today.isoformat(), now=now.isoformat())
-
-
-@maker("retention_chart")
-def _retention_chart(which: str, title: str, x_label: str, y_label: str, today: str, now: str) -> Recipe[str]:
-    from hiring.analytics.charts import survival_svg
-    from hiring.analytics.service import curves_for_chart
-
-    day, moment = date.fromisoformat(today), datetime.fromisoformat(now)
-
-    def draw(session: Session) -> str:
-        return survival_svg(curves_for_chart(session, day, moment, which), title, x_label, y_label)
-
-    stamp = _retention_stamp(day, moment) + f";title={hashlib.sha256(title.encode()).hexdigest()[:12]}"
-    return Recipe(f"retention-chart:{which}", ("applications", "hires"), draw, extra=stamp)
-
-
-def retention_chart(which: str, title: str, x_label: str, y_label: str, today: date, now: datetime) -> Cached[str]:
-    """A retention chart as SVG text, per chart and language (its titles are translated)."""
-    return snapshot("retention_chart", which=which, title=str(title), x_label=str(x_label), y_label=str(y_label),
-                    today=today.isoformat(), now=now.isoformat())
+    recipe = _recipe(maker_name, params)
+    return _serve(recipe, not wait and background() and has_request_context() and not tasks.in_task())
 
 
 # A refresh that fails leaves the older snapshot in place, and the next stale visit asks again: no retry.
 tasks.register(REFRESH, _refresh, timeout=10 * 60, give_up_after=15 * 60)
+tasks.register(REFRESH_STALE, _refresh_stale, timeout=30 * 60, give_up_after=45 * 60)
+
+
+PENDING_RELOAD_SECONDS = 5
+
+
+def pending_page(title: str):
+    """The page shown instead of figures that are being computed for the first time: it reloads itself."""
+    from flask import render_template
+
+    response = current_app.make_response(render_template(
+        "figures_pending.html", title=title, reload_seconds=PENDING_RELOAD_SECONDS))
+    response.headers["Retry-After"] = str(PENDING_RELOAD_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response

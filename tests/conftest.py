@@ -136,6 +136,12 @@ def make_app(database_url, _session_app):
         return app
 
     yield build
+    if built:
+        from hiring.tasks import runner
+
+        # Background work a test's requests asked for (snapshot refreshes) must not outlive it, holding a
+        # connection to the tables emptied next.
+        assert runner.wait_idle(60), "background work outlived its test"
     for app in built:
         with app.app_context():
             empty_all_tables()

@@ -147,7 +147,8 @@ def test_a_snapshot_of_the_old_shape_is_never_served(client, login_as):
     # compared in floating point. It must be neither served fresh nor served stale.
     old = {"applications": 1, "steps": [], "scored": 0, "self_identified": 1, "declined": 0,
            "gate": {"gender": [GroupRate("stale group", 20, 12, 0.6, 0.7999999999999999, 0.5)], "age_band": []}}
-    snapshots._store("fairness:all", snapshots.versions(db.session, ("applications",)), old, 0.0)
+    snapshots._store(snapshots.Recipe("fairness:all", ("applications",), lambda session: old),
+                     snapshots.versions(db.session, ("applications",)), old, 0.0)
     db.session.commit()
     assert "stale group" not in client.get("/reports/fairness").get_data(as_text=True)
     assert "stale group" not in client.get("/").get_data(as_text=True)

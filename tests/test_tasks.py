@@ -63,6 +63,7 @@ def _given_up_meanwhile(task, progress):
 
 
 registry.register("test.echo", _echo, timeout=5, give_up_after=60)
+registry.register("test.patient", _echo, timeout=5, give_up_after=600)
 registry.register("test.fail", _fail, timeout=5, give_up_after=60)
 registry.register("test.missing", _missing, timeout=5, give_up_after=60)
 registry.register("test.flaky", _flaky, retries=2, backoff=0.05, timeout=5, give_up_after=60)
@@ -190,6 +191,29 @@ def test_a_pending_task_past_its_time_gives_way_to_a_new_one(app, dispatched):
     db.session.commit()
     assert new.id != old.id
     assert (_row(old.id).state, _row(old.id).error) == ("failed", "interrupted")
+
+
+def test_a_task_asked_for_again_after_waiting_unclaimed_is_handed_on_again(app, dispatched):
+    """Its first hand-over may have been lost (a restarted web process held it in a thread, Redis restarted):
+    asked for again after DISPATCH_AGAIN_AFTER, it is handed on once more, at most once per wait, and still
+    runs once."""
+    task = tasks.enqueue(db.session, "test.patient", {"n": 1})
+    db.session.commit()
+    assert dispatched == [task.id]
+    tasks.enqueue(db.session, "test.patient", {"n": 1})  # just asked: waiting is normal
+    db.session.commit()
+    assert dispatched == [task.id]
+    waited = utcnow() - runner.DISPATCH_AGAIN_AFTER - timedelta(seconds=1)
+    db.session.execute(sa.update(Task).where(Task.id == task.id).values(created_at=waited))
+    db.session.commit()
+    for _ in range(2):
+        assert tasks.enqueue(db.session, "test.patient", {"n": 1}).id == task.id
+        db.session.commit()
+    assert dispatched == [task.id, task.id]  # handed on again once, not on every ask
+    assert _row(task.id).run_after > waited
+    runner.perform(task.id, app)
+    runner.perform(task.id, app)  # the second hand-over finds it claimed: nothing runs twice
+    assert _row(task.id).state == "done" and [c["id"] for c in calls] == [task.id]
 
 
 def test_two_concurrent_performs_run_it_once(app, dispatched):

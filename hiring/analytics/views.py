@@ -5,9 +5,9 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 
 from hiring import snapshots
+from hiring.analytics import figures
 from hiring.auth.roles import roles_required
-from hiring.models import Role, utcnow
-from hiring.onboarding.views import today
+from hiring.models import Role
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 CHARTS = ("all", "band", "cohort")
@@ -17,8 +17,10 @@ CHARTS = ("all", "band", "cohort")
 @roles_required(Role.HR, Role.ADMIN)
 def offers():
     """Offers made and taken with their intervals, by cohort and values-fit band, and retention."""
-    return render_template("analytics/offers.html", charts=CHARTS,
-                           **snapshots.offer_statistics(today(), utcnow()).value)
+    stats = figures.offer_statistics()
+    if not stats.ready:
+        return snapshots.pending_page(_("The Offer and retention"))
+    return render_template("analytics/offers.html", charts=CHARTS, figures=stats, **stats.value)
 
 
 @bp.route("/offer/<which>.svg")
@@ -29,8 +31,11 @@ def chart(which: str):
         abort(404)
     titles = {"all": _("Retention of all hires"), "band": _("Retention after staying, by values fit at hiring"),
               "cohort": _("Retention after staying, by year of start")}
-    svg = snapshots.retention_chart(which, titles[which], _("Days since start"), _("Still employed"),
-                                    today(), utcnow()).value
+    chart = figures.retention_chart(which, titles[which], _("Days since start"), _("Still employed"))
+    if not chart.ready:  # drawn for the first time by the runner: the page reloads itself until it is
+        return Response(status=503, headers={"Retry-After": str(snapshots.PENDING_RELOAD_SECONDS),
+                                             "Cache-Control": "no-store"})
+    svg = chart.value
     # Aggregates only, but still the company's own figures: private, and short-lived.
     # The SVG is ours (Matplotlib styles its elements inline); it may style itself and load nothing.
     return Response(svg, mimetype="image/svg+xml", headers={

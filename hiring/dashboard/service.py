@@ -161,18 +161,23 @@ def hr_alerts() -> dict:
     None for the values gate, else (stage, next stage), worded in the reader's language by the template.
 
     From the stored calibration and fairness snapshots; when the data changed since, HR sees the last
-    figures with their time while newer ones are computed in the background, so the home page stays fast.
+    figures with their time while newer ones are computed in the background, so the home page stays fast
+    (and with none computed yet, that they are being computed).
     """
-    from hiring import snapshots
+    from hiring.analytics.figures import fairness as fairness_figures
+    from hiring.scoring.calibration_service import calibration as calibration_figures
 
     alerts = []
-    calibration_snapshot = snapshots.calibration(allow_stale=True)
+    calibration_snapshot = calibration_figures()
+    fairness_snapshot = fairness_figures()
+    both = (calibration_snapshot, fairness_snapshot)
+    if not all(s.ready for s in both):
+        return {"alerts": [], "alerts_as_of": None, "alerts_fresh": False}
     calibration = calibration_snapshot.value
     for person in calibration["people"]:
         if person.flagged:
             alerts.append({"kind": "calibration", "name": calibration["names"].get(person.interviewer_id, "?"),
                            "offset": person.offset})
-    fairness_snapshot = snapshots.fairness(allow_stale=True)
     fairness = fairness_snapshot.value
     for dimension, rows in fairness["gate"].items():
         for row in rows:
@@ -185,7 +190,6 @@ def hr_alerts() -> dict:
                 if row.flagged:
                     alerts.append({"kind": "adverse_impact", "step": (step["stage"], step["next"]),
                                    "dimension": dimension, "group": row.group, "ratio": row.impact_ratio})
-    both = (calibration_snapshot, fairness_snapshot)
     return {"alerts": alerts, "alerts_as_of": min(s.computed_at for s in both),
             "alerts_fresh": all(s.fresh for s in both)}
 

@@ -61,6 +61,7 @@ class Application(Base):
     """A candidate's application to one job, with its stage and the stored scores lists sort by."""
 
     __tablename__ = "applications"
+    __data_topic__ = "applications"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.UniqueConstraint("candidate_id", "job_id"),
         sa.CheckConstraint(
@@ -112,6 +113,7 @@ class StageChange(Base):
     """One move of an application between stages: who, when and why."""
 
     __tablename__ = "stage_changes"
+    __data_topic__ = "applications"  # the aggregates resting on this table (hiring/snapshots.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -137,6 +139,7 @@ class SelfIdentification(Base):
     """
 
     __tablename__ = "self_identifications"
+    __data_topic__ = "applications"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.CheckConstraint(
             "NOT declined OR (gender IS NULL AND ethnicity IS NULL AND age_band IS NULL"

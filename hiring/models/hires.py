@@ -23,6 +23,7 @@ class Hire(Base):
     """A person hired through an application; the start of onboarding, The Offer and retention."""
 
     __tablename__ = "hires"
+    __data_topic__ = "hires"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.CheckConstraint("(end_date IS NULL) = (end_reason IS NULL)", name="end_has_reason"),
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),

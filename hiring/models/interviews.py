@@ -38,6 +38,7 @@ class InterviewAssignment(Base):
     """An interviewer asked to interview one application, for one kind of interview."""
 
     __tablename__ = "interview_assignments"
+    __data_topic__ = "scorecards"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (sa.UniqueConstraint("application_id", "interviewer_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +64,7 @@ class Scorecard(Base):
     """One interviewer's independent scorecard for one assignment."""
 
     __tablename__ = "scorecards"
+    __data_topic__ = "scorecards"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.CheckConstraint(
             "NOT culture_veto OR length(trim(coalesce(veto_reason, ''))) > 0",
@@ -110,6 +112,7 @@ class Rating(Base):
     """A rating 1-5 (or no evidence) with its evidence, on a requirement or a core value, never both."""
 
     __tablename__ = "ratings"
+    __data_topic__ = "scorecards"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score_range"),
         sa.CheckConstraint("NOT (no_evidence AND score IS NOT NULL)", name="no_evidence_has_no_score"),
@@ -144,6 +147,7 @@ class ScorecardRevision(Base):
     """The content of a submitted scorecard before an amendment, kept with the amendment's reason."""
 
     __tablename__ = "scorecard_revisions"
+    __data_topic__ = "scorecards"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.UniqueConstraint("scorecard_id", "version"),
         sa.CheckConstraint("length(trim(reason)) > 0", name="reason_not_blank"),

@@ -22,6 +22,7 @@ class Job(Base):
     """An opening. Candidates must reach both thresholds: requirements and values."""
 
     __tablename__ = "jobs"
+    __data_topic__ = "catalogue"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
         sa.CheckConstraint(
@@ -53,6 +54,7 @@ class Requirement(AnchoredItem, Base):
     """One requirement of a job, weighted; a must-have one has to reach the floor on its own."""
 
     __tablename__ = "requirements"
+    __data_topic__ = "catalogue"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.UniqueConstraint("job_id", "name"),
         sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),

@@ -57,6 +57,7 @@ class QuitOffer(Base):
     """The one offer made to a hire, its amount fixed when made, and the hire's decision."""
 
     __tablename__ = "quit_offers"
+    __data_topic__ = "hires"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
         sa.CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),

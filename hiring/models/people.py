@@ -39,6 +39,8 @@ class User(UserMixin, Base):
     """Someone who signs in: staff, interviewers and new hires."""
 
     __tablename__ = "users"
+    __data_topic__ = "people"  # counted only when a name changes: signing in must not invalidate figures
+    __data_topic_columns__ = ("name",)
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),

@@ -1,6 +1,6 @@
 """Data versions and stored snapshots of expensive aggregates (calibration, fairness).
 
-Every write transaction bumps the version of the topics it touched (see hiring/snapshots.py); a snapshot
+Every write transaction bumps the version of the topics it touched (see hiring/snapshots.py; each model names its topic in `__data_topic__`); a snapshot
 records the versions it was computed at, so it is served only while nothing it depends on has changed.
 """
 from __future__ import annotations
@@ -34,3 +34,6 @@ class Snapshot(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     seconds: Mapped[float] = mapped_column(sa.Float)  # how long computing it took, shown to admins
     payload: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # How it was made (hiring/snapshots.py's registered makers), so that a refresh can make it again.
+    maker: Mapped[str | None] = mapped_column(sa.String(40))
+    params: Mapped[dict | None] = mapped_column(sa.JSON)

@@ -25,6 +25,7 @@ class CoreValue(AnchoredItem, Base):
     """A core value with what each rating 1-5 looks like; retired rather than deleted once rated."""
 
     __tablename__ = "core_values"
+    __data_topic__ = "catalogue"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         sa.CheckConstraint("position >= 0", name="position_not_negative"),

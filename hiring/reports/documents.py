@@ -13,11 +13,11 @@ from datetime import date
 from flask import abort
 from flask_babel import gettext as _
 
-from hiring import snapshots
+from hiring.analytics import figures
 from hiring.bounds import to_int
 from hiring.extensions import db
-from hiring.models import utcnow
 from hiring.onboarding.views import today
+from hiring.scoring.calibration_service import calibration
 from hiring.reports.pdf import render_pdf
 
 # The reports that may run in the background, and the name of the file each downloads as.
@@ -145,7 +145,8 @@ def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) 
 
 def _fairness_data(job_id: int | None) -> dict:
     job = fairness_job(job_id)
-    return {"calibration": snapshots.calibration().value, **snapshots.fairness(job.id if job else None).value}
+    # A document of record: figures up to this moment (wait=True), never the older ones a page may show.
+    return {"calibration": calibration(wait=True).value, **figures.fairness(job.id if job else None, wait=True).value}
 
 
 def _svg_data_url(svg: str) -> str:
@@ -154,13 +155,14 @@ def _svg_data_url(svg: str) -> str:
 
 def _retention_data() -> dict:
     """Offer figures and the Kaplan-Meier charts, embedded as vector SVG data: URLs (the fetcher loads nothing)."""
-    from hiring.analytics.charts import survival_svg
-    stats = snapshots.offer_statistics(today(), utcnow()).value
+    stats = figures.offer_statistics(wait=True).value
     charts = []
-    for curves, chart_title in ((([stats["all_curve"]] if stats["all_curve"] else []), _("Retention of all hires")),
-                                (stats["band_curves"], _("Retention after staying, by values fit at hiring")),
-                                (stats["year_curves"], _("Retention after staying, by year of start"))):
+    # The charts the page shows, from their snapshots (drawn once per change of the data, not per PDF).
+    for which, curves, chart_title in (
+            ("all", stats["all_curve"], _("Retention of all hires")),
+            ("band", stats["band_curves"], _("Retention after staying, by values fit at hiring")),
+            ("cohort", stats["year_curves"], _("Retention after staying, by year of start"))):
         if curves:
-            charts.append(_svg_data_url(survival_svg(curves, chart_title, _("Days since start"),
-                                                     _("Still employed"))))
+            svg = figures.retention_chart(which, chart_title, _("Days since start"), _("Still employed"), wait=True)
+            charts.append(_svg_data_url(svg.value))
     return {"charts": charts, **stats}

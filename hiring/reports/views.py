@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hiring import files, snapshots
+from hiring.analytics import figures
 from hiring.auth.roles import RECRUITING, roles_required
 from hiring.extensions import db
-from hiring.models import Role, utcnow
+from hiring.models import Role
 from hiring.onboarding.views import today
 from hiring.reports import background, documents
 from hiring.reports.csvfile import csv_response, pdf_response
@@ -55,7 +56,10 @@ def retention_pdf():
 @roles_required(Role.HR, Role.ADMIN)
 def retention_csv():
     """The offer figures by cohort and by values-fit band as CSV."""
-    stats = snapshots.offer_statistics(today(), utcnow()).value
+    stats = figures.offer_statistics()
+    if not stats.ready:
+        return snapshots.pending_page(_("The Offer and retention"))
+    stats = stats.value
     rows = []
     for group, table in (("cohort", stats["by_cohort"]), ("values fit", stats["by_band"])):
         for r in table:
@@ -79,9 +83,11 @@ def fairness():
     from hiring.models import Job
 
     job = _job_or_none()
+    funnel = figures.fairness(job.id if job else None)
+    if not funnel.ready:
+        return snapshots.pending_page(_("Hiring funnel and fairness"))
     jobs = db.session.execute(sa.select(Job.id, Job.title).order_by(Job.title)).all()
-    return render_template("reports/fairness.html", job=job, jobs=jobs,
-                           **snapshots.fairness(job.id if job else None).value)
+    return render_template("reports/fairness.html", job=job, jobs=jobs, figures=funnel, **funnel.value)
 
 
 @bp.route("/fairness.pdf")
@@ -100,7 +106,10 @@ def fairness_csv():
     from hiring.analytics.fairness import floor_decimal
 
     job = _job_or_none()
-    data = snapshots.fairness(job.id if job else None).value
+    funnel = figures.fairness(job.id if job else None)
+    if not funnel.ready:
+        return snapshots.pending_page(_("Hiring funnel and fairness"))
+    data = funnel.value
     rows = []
     blocks = [("values gate", data["gate"])] + [(f"{s['stage']} -> {s['next']}", s["groups"]) for s in data["steps"]]
     for step, groups in blocks:
@@ -202,9 +211,9 @@ def _own_job_or_404(job_id: str) -> background.PreparedReport:
 @roles_required(Role.HR, Role.ADMIN)
 def report_job(job_id: str):
     """A report being prepared: its state and progress in words, and the download when it is ready."""
-    job = _own_job_or_404(job_id)
-    return render_template("reports/job.html", job=job, name=documents.title(job.report, job.params),
-                           report_page=REPORT_PAGES[job.report](job.params), started=job.created_at,
+    prepared = _own_job_or_404(job_id)
+    return render_template("reports/job.html", job=prepared.task, name=documents.title(prepared.report, prepared.params),
+                           report_page=REPORT_PAGES[prepared.report](prepared.params), started=prepared.task.created_at,
                            keep_hours=int(background.KEEP_FOR.total_seconds()) // 3600)
 
 

@@ -7,6 +7,7 @@ import dataclasses
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hiring import snapshots
 from hiring.models import (
     CoreValue,
     InterviewAssignment,
@@ -141,3 +142,17 @@ def _first_versions(session: Session, span: int) -> dict[int, list[int]]:
             score = 0 if r.get("no_evidence") or r.get("score") is None else int(r["score"])
             codes.append((card_id * span + code) * 8 + score)
     return packed
+
+
+@snapshots.maker("calibration", warm=({},))
+def _calibration_recipe() -> snapshots.Recipe[dict]:
+    # The format is in the name (v2: the fixed-effects model on first submitted versions, a Calibration's
+    # fields): a stale snapshot may be served while its successor is computed, one of the older shape never.
+    return snapshots.Recipe("calibration:v2", ("catalogue", "people", "scorecards"), calibration_data)
+
+
+def calibration(*, wait: bool = False) -> snapshots.Cached[dict]:
+    """Interviewer calibration and item reliability, from its snapshot (hiring/snapshots.py: in a request it
+    may be an older one while the runner computes the new, or none yet); it rests on ratings, and on the names
+    of people and items shown."""
+    return snapshots.snapshot("calibration", wait=wait)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -28,9 +29,20 @@ from hiring.tasks.registry import Failed, Kind, kind_of
 log = logging.getLogger(__name__)
 
 QUEUE = "hiring"
+# A task asked for again while it has waited this long unclaimed is handed on again: its first hand-over may
+# have been lost (a web process restarted with it in its threads, Redis restarted). Handing on twice is
+# harmless: only one claim wins (_claim).
+DISPATCH_AGAIN_AFTER = timedelta(minutes=2)
 DISPATCH = "hiring.tasks.dispatch"  # session.info: the tasks to hand on when this transaction commits
 EXTENSION = "hiring.tasks"
 _worker_app: Flask | None = None
+_running: ContextVar[str | None] = ContextVar("hiring_task", default=None)
+
+
+def in_task() -> bool:
+    """Whether this code runs as a task's handler (in a worker, or a runner thread), not for a web request,
+    although a handler has a request context of its own (for url_for)."""
+    return _running.get() is not None
 
 
 def init_app(app: Flask) -> None:
@@ -48,9 +60,28 @@ def enqueue(session: Session, kind: str, params: Mapping, *, user_id: int | None
     The same work still pending (see records.record) is returned instead, and not dispatched again.
     """
     task, new = records.record(session, kind, params, user_id=user_id, dedupe=dedupe)
-    if new:
+    if new or _waited_unclaimed(session, task):
         session.info.setdefault(DISPATCH, []).append((current_app._get_current_object(), task.id, task.kind))
     return task
+
+
+def _waited_unclaimed(session: Session, task: Task) -> bool:
+    """Whether a pending task has waited unclaimed past DISPATCH_AGAIN_AFTER since it was asked for (or last
+    handed on, or due to retry: `run_after`); if so, it is marked handed on now, by one UPDATE that only one
+    of several concurrent askers wins."""
+    if task.state != QUEUED:
+        return False
+    since = task.run_after or task.created_at
+    now = utcnow()
+    if since > now - DISPATCH_AGAIN_AFTER:
+        return False
+    marked = session.execute(sa.update(Task).where(
+        Task.id == task.id, Task.state == QUEUED,
+        Task.run_after.is_(None) if task.run_after is None else Task.run_after == task.run_after)
+        .values(run_after=now).execution_options(synchronize_session=False)).rowcount
+    if marked == 1:
+        log.info("task %s waited unclaimed since %s: handed on again", task.id, since.isoformat())
+    return marked == 1
 
 
 def _after_commit(session: Session) -> None:
@@ -172,6 +203,7 @@ def _run(app: Flask, engine: sa.Engine, kind: Kind, task: Task) -> tuple[str, st
         except sa.exc.OperationalError as error:  # progress is for the page; the work goes on without it
             log.warning("task %s: progress not recorded (%s)", task.id, error)
 
+    token = _running.set(task.id)
     try:
         # A request context for url_for, and in it the task runs with the timeouts of background work.
         with app.test_request_context(), force_locale(task.locale):
@@ -185,6 +217,7 @@ def _run(app: Flask, engine: sa.Engine, kind: Kind, task: Task) -> tuple[str, st
             return QUEUED, "error", kind.delay_before(task.attempts)
         return FAILED, "error", None
     finally:
+        _running.reset(token)
         db.session.remove()  # the handler's session ends here, whatever it left open
     return DONE, None, None
 
