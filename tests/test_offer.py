@@ -78,6 +78,26 @@ def test_after_week_policy(app):
     assert in_week_2.id
 
 
+def test_after_week_policy_at_the_boundary_and_in_few_queries(app):
+    """Eligible the day after the week's last day (due_on), not on it; a graduate in week 1 is eligible too.
+    Decided in SQL: the active hires who are not eligible never become objects."""
+    from hiring.models import Hire
+
+    db.session.add(OfferPolicy(amount_minor=100_000, currency="EUR", timing=OfferTiming.AFTER_WEEK, after_week=2,
+                               decision_days=3))
+    on_the_last_day = _graduate(start_days_ago=13, graduated=False)  # week 2 ends today: due today
+    the_day_after = _graduate(start_days_ago=14, graduated=False)
+    early_graduate = _graduate(start_days_ago=3)
+    for days in range(5):
+        _graduate(start_days_ago=days, graduated=False)
+    ids = (on_the_last_day.id, the_day_after.id, early_graduate.id)
+    db.session.remove()  # a new session: what it holds afterwards is what the query loaded
+    eligible = service.eligible_hires(db.session, TODAY)
+    assert {h.id for h in eligible} == {ids[1], ids[2]}
+    loaded = [o for o in db.session.identity_map.values() if isinstance(o, Hire)]
+    assert len(loaded) == 2  # the eight others stayed in the database
+
+
 def test_the_amount_is_fixed_when_the_offer_is_made(app):
     hire = _graduate()
     offer = _offer(hire)

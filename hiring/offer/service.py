@@ -49,9 +49,12 @@ def eligible_hires(session: Session, today: date, policy: OfferPolicy | None = N
     )
     if policy.timing is OfferTiming.GRADUATION:
         return list(session.scalars(stmt.where(Enrollment.completed_on.is_not(None))))
-    hires = session.scalars(stmt.where(Hire.start_date <= today)).all()
-    return [h for h in hires if h.enrollment.completed_on is not None
-            or today > due_on(h.enrollment.started_on, policy.after_week)]
+    # Past the policy's week: today > due_on(started_on, week), i.e. started_on < today - (7 * week - 1) days.
+    # Said as a bound on started_on so that the database filters (one indexed comparison), and only the few
+    # eligible hires become objects, not every active hire without an offer.
+    latest_start = today - (due_on(today, policy.after_week) - today)
+    return list(session.scalars(stmt.where(Hire.start_date <= today, sa.or_(
+        Enrollment.completed_on.is_not(None), Enrollment.started_on < latest_start))))
 
 
 def make_offer(session: Session, hire_id: int, *, actor_id: int, now: datetime, today: date) -> QuitOffer:
