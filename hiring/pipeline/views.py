@@ -17,7 +17,7 @@ from hiring.extensions import db
 from hiring.forms import options
 from hiring.forms.pipeline import AssignForm, CandidateForm, ImportForm, MoveForm, SelfIdentificationForm
 from hiring.interviews.service import may_see_all
-from hiring.models import Application, InterviewAssignment, InterviewKind, Job, JobStatus, Role, Stage
+from hiring.models import Application, InterviewKind, Job, JobStatus, Role, Stage
 from hiring.paging import list_page
 from hiring.pipeline import queries, selfid, service
 from hiring.pipeline.importing import ImportRejected, import_candidates

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -36,16 +36,11 @@ KEEP_FOR = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class PreparedReport:
-    """A report being prepared, as its page shows it."""
+    """A report being prepared: its task as the task runner shows it, and which report, with what parameters."""
 
-    id: str
+    task: tasks.TaskView
     report: str
     params: dict
-    state: str
-    step: str | None
-    error: str | None
-    created_at: datetime
-    file_id: int | None
 
 
 def _prepare(task: Task, progress) -> None:
@@ -96,17 +91,17 @@ def status(job_id: str, user_id: int) -> PreparedReport | None:
     if task is None or task.kind != KIND:
         return None
     params = dict(task.params)
-    return PreparedReport(id=task.id, report=params.pop("report"), params=params, state=task.state,
-                          step=task.step, error=task.error, created_at=task.created_at, file_id=task.file_id)
+    return PreparedReport(task, params.pop("report"), params)
 
 
 def take(job_id: str, user_id: int) -> tuple[str, int, int] | None:
     """Hand the finished PDF over once: (file name, file id, size), marked downloaded in the caller's
     transaction, which must commit before the file is streamed (and then deleted, files.stream). None when
     it is not the user's, not done, already taken, or its file has gone."""
-    job = status(job_id, user_id)
-    if job is None or job.state != tasks.DONE or job.file_id is None:
+    prepared = status(job_id, user_id)
+    if prepared is None or prepared.task.state != tasks.DONE or prepared.task.file_id is None:
         return None
+    job = prepared.task
     # On SQLite, this request's read transaction could not become a write once another process has written
     # since it began: end it, so that the claim below begins afresh (hiring/snapshots.py says more).
     end_read_transaction(db.session())
@@ -117,4 +112,4 @@ def take(job_id: str, user_id: int) -> tuple[str, int, int] | None:
     if claimed != 1 or size is None:  # another request took it first, or the file expired meanwhile
         db.session.rollback()
         return None
-    return documents.FILENAMES[job.report], job.file_id, size
+    return documents.FILENAMES[prepared.report], job.file_id, size
