@@ -290,25 +290,31 @@ def _refresh(task, progress) -> None:
 
 def refresh_stale() -> int:
     """Recompute every stored snapshot whose data changed since, that a registered maker can make again;
-    how many were recomputed. One that can no longer be made (its job deleted, its maker gone) is skipped."""
+    how many were recomputed. One that no maker makes any more (a maker renamed, a format retired, its
+    parameters no longer understood) is deleted: read by nobody, it would stay for ever."""
     with Session(db.engine) as session:
         rows = session.execute(sa.select(Snapshot.name, Snapshot.versions, Snapshot.maker, Snapshot.params)
                                .where(Snapshot.maker.is_not(None)).order_by(Snapshot.name)).all()
         session.rollback()  # each recipe reads its counters afresh
-        done = 0
+        done, orphans = 0, []
         for row in rows:
-            if row.maker not in MAKERS:
-                continue
             try:
                 recipe = _recipe(row.maker, row.params or {})
-            except (TypeError, ValueError, LookupError) as error:
+            except (KeyError, TypeError, ValueError) as error:  # no such maker, or parameters it refuses
                 log.info("snapshot %s is not made any more (%s)", row.name, error)
+                orphans.append(row.name)
                 continue
-            if recipe.name != row.name or row.versions == versions(session, recipe.topics) + recipe.extra:
-                continue  # renamed (an older format), or still current
+            if recipe.name != row.name:  # a format retired: its maker now stores it under another name
+                orphans.append(row.name)
+                continue
+            if row.versions == versions(session, recipe.topics) + recipe.extra:
+                continue
             _compute(recipe, session)
             session.rollback()
             done += 1
+        if orphans:
+            session.execute(sa.delete(Snapshot).where(Snapshot.name.in_(orphans)))
+            session.commit()
     return done
 
 
@@ -329,7 +335,7 @@ def warm_up() -> list[str]:
 def _current(session: Session, row) -> bool:
     try:
         recipe = _recipe(row.maker, row.params or {})
-    except (TypeError, ValueError, LookupError):
+    except (KeyError, TypeError, ValueError):
         return False
     return recipe.name == row.name and row.versions == versions(session, recipe.topics) + recipe.extra
 

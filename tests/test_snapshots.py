@@ -433,3 +433,18 @@ def test_refresh_figures_computes_the_dashboards_figures_and_brings_stored_ones_
     after = dict(db.session.execute(sa.select(Snapshot.name, Snapshot.computed_at)).all())
     changed = {name for name in after if after[name] != before[name]}
     assert changed == {"fairness:v2:all", f"fairness:v2:{job.id}", "offer-statistics"}
+
+
+def test_a_snapshot_no_maker_makes_any_more_is_deleted_by_the_next_refresh(app):
+    """A format retired (the maker now names its row differently), a maker renamed, parameters it no longer
+    takes: read by nobody, such rows would stay for ever."""
+    snapshots.snapshot("fairness", wait=True, job_id=None)
+    current = db.session.get(Snapshot, "fairness:v2:all")
+    for name, maker, params in (("fairness:v1:all", "fairness", {"job_id": None}), ("old", "no-such-maker", {}),
+                                ("odd", "fairness", {"colour": "red"})):
+        db.session.add(Snapshot(name=name, versions="", computed_at=current.computed_at, seconds=0.0,
+                                payload=current.payload, maker=maker, params=params))
+    db.session.commit()
+    snapshots.refresh_stale()
+    db.session.expire_all()
+    assert set(db.session.scalars(sa.select(Snapshot.name))) == {"fairness:v2:all"}
