@@ -411,6 +411,9 @@ def test_retention_charts_are_drawn_once_per_language(client, login_as, monkeypa
     db.session.commit()
     dutch = client.get("/analytics/offer/all.svg").data
     assert len(drawn) == 2 and dutch != first and drawn[0] != drawn[1]
+    user.locale = "en"
+    db.session.commit()
+    assert client.get("/analytics/offer/all.svg").data == first and len(drawn) == 2  # each language kept
 
 
 def test_refresh_figures_computes_the_dashboards_figures_and_brings_stored_ones_up_to_date(app, runner):
@@ -420,19 +423,21 @@ def test_refresh_figures_computes_the_dashboards_figures_and_brings_stored_ones_
     db.session.commit()
     result = runner.invoke(args=["refresh-figures"])
     assert result.exit_code == 0, result.output
-    assert "3 stored figures are up to date" in result.output
+    assert "9 stored figures are up to date" in result.output
     db.session.expire_all()
     assert set(db.session.scalars(sa.select(Snapshot.name))) == {
-        "calibration:v2", "fairness:v2:all", "offer-statistics"}
+        "calibration:v2", "fairness:v2:all", "offer-statistics",
+        *(f"retention-chart:{which}:{locale}" for which in ("all", "band", "cohort") for locale in ("en", "nl"))}
     snapshots.snapshot("fairness", wait=True, job_id=job.id)
     factories.application(job)  # every snapshot on applications is stale now; calibration is not
     db.session.commit()
     before = dict(db.session.execute(sa.select(Snapshot.name, Snapshot.computed_at)).all())
-    assert "4 stored figures are up to date" in runner.invoke(args=["refresh-figures"]).output
+    assert "10 stored figures are up to date" in runner.invoke(args=["refresh-figures"]).output
     db.session.expire_all()
     after = dict(db.session.execute(sa.select(Snapshot.name, Snapshot.computed_at)).all())
     changed = {name for name in after if after[name] != before[name]}
-    assert changed == {"fairness:v2:all", f"fairness:v2:{job.id}", "offer-statistics"}
+    assert changed == {"fairness:v2:all", f"fairness:v2:{job.id}", "offer-statistics",
+                       *(name for name in after if name.startswith("retention-chart:"))}
 
 
 def test_a_snapshot_no_maker_makes_any_more_is_deleted_by_the_next_refresh(app):

@@ -2,20 +2,23 @@
 
 The funnel and fairness report rests on applications, stage changes and self-identification; the offer and
 retention statistics and charts on applications (values fit at hiring) and hires with their offers, and on
-the day. Makers take what the figures are of (a job, a chart and its titles), never the time: they read the
+the day. Makers take what the figures are of (a job, a chart and its language), never the time: they read the
 clock themselves, so that a refresh run later is made for its own day.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from hiring import snapshots
 from hiring.clock import today
 from hiring.extensions import db
+from hiring.i18n import SUPPORTED_LOCALES
 from hiring.models import QuitOffer, utcnow
 from hiring.snapshots import Cached, Recipe
 
@@ -59,21 +62,31 @@ def offer_statistics(*, wait: bool = False) -> Cached[dict]:
     return snapshots.snapshot("offer_statistics", wait=wait)
 
 
-@snapshots.maker("retention_chart")
-def _retention_chart(which: str, title: str, x_label: str, y_label: str) -> Recipe[str]:
+CHARTS = ("all", "band", "cohort")
+CHART_TITLES = {"all": _l("Retention of all hires"),
+                "band": _l("Retention after staying, by values fit at hiring"),
+                "cohort": _l("Retention after staying, by year of start")}
+
+
+@snapshots.maker("retention_chart", warm=tuple({"which": which, "locale": locale}
+                                               for which in CHARTS for locale in SUPPORTED_LOCALES))
+def _retention_chart(which: str, locale: str) -> Recipe[str]:
     from hiring.analytics.charts import survival_svg
     from hiring.analytics.service import curves_for_chart
 
+    if which not in CHARTS or locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"no retention chart {which!r} in {locale!r}")
     day, moment = today(), utcnow()
 
     def draw(session: Session) -> str:
-        return survival_svg(curves_for_chart(session, day, moment, which), title, x_label, y_label)
+        with force_locale(locale):  # its titles and axes are words: one chart per language
+            return survival_svg(curves_for_chart(session, day, moment, which), str(CHART_TITLES[which]),
+                                _("Days since start"), _("Still employed"))
 
-    stamp = _retention_stamp(day, moment) + f";title={hashlib.sha256(title.encode()).hexdigest()[:12]}"
-    return Recipe(f"retention-chart:{which}", ("applications", "hires"), draw, extra=stamp)
+    return Recipe(f"retention-chart:{which}:{locale}", ("applications", "hires"), draw,
+                  extra=_retention_stamp(day, moment))
 
 
-def retention_chart(which: str, title: str, x_label: str, y_label: str, *, wait: bool = False) -> Cached[str]:
-    """A retention chart as SVG text, per chart and language (its titles are translated)."""
-    return snapshots.snapshot("retention_chart", wait=wait, which=which, title=str(title), x_label=str(x_label),
-                              y_label=str(y_label))
+def retention_chart(which: str, locale: str, *, wait: bool = False) -> Cached[str]:
+    """A retention chart as SVG text ('all', 'band' or 'cohort'), in a language."""
+    return snapshots.snapshot("retention_chart", wait=wait, which=which, locale=locale)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from hiring import snapshots
@@ -10,7 +11,6 @@ from hiring.auth.roles import roles_required
 from hiring.models import Role
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
-CHARTS = ("all", "band", "cohort")
 
 
 @bp.route("/offer")
@@ -20,18 +20,16 @@ def offers():
     stats = figures.offer_statistics()
     if not stats.ready:
         return snapshots.pending_page(_("The Offer and retention"))
-    return render_template("analytics/offers.html", charts=CHARTS, figures=stats, **stats.value)
+    return render_template("analytics/offers.html", charts=figures.CHARTS, figures=stats, **stats.value)
 
 
 @bp.route("/offer/<which>.svg")
 @roles_required(Role.HR, Role.ADMIN)
 def chart(which: str):
     """A retention chart as SVG, for the page and for PDFs."""
-    if which not in CHARTS:
+    if which not in figures.CHARTS:
         abort(404)
-    titles = {"all": _("Retention of all hires"), "band": _("Retention after staying, by values fit at hiring"),
-              "cohort": _("Retention after staying, by year of start")}
-    chart = figures.retention_chart(which, titles[which], _("Days since start"), _("Still employed"))
+    chart = figures.retention_chart(which, str(get_locale()))
     if not chart.ready:  # drawn for the first time by the runner: the page reloads itself until it is
         return Response(status=503, headers={"Retry-After": str(snapshots.PENDING_RELOAD_SECONDS),
                                              "Cache-Control": "no-store"})

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from flask import abort
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from hiring.analytics import figures
@@ -158,11 +159,9 @@ def _retention_data() -> dict:
     stats = figures.offer_statistics(wait=True).value
     charts = []
     # The charts the page shows, from their snapshots (drawn once per change of the data, not per PDF).
-    for which, curves, chart_title in (
-            ("all", stats["all_curve"], _("Retention of all hires")),
-            ("band", stats["band_curves"], _("Retention after staying, by values fit at hiring")),
-            ("cohort", stats["year_curves"], _("Retention after staying, by year of start"))):
+    for which, curves in (("all", stats["all_curve"]), ("band", stats["band_curves"]),
+                          ("cohort", stats["year_curves"])):
         if curves:
-            svg = figures.retention_chart(which, chart_title, _("Days since start"), _("Still employed"), wait=True)
+            svg = figures.retention_chart(which, str(get_locale()), wait=True)
             charts.append(_svg_data_url(svg.value))
     return {"charts": charts, **stats}
