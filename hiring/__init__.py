@@ -108,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from hiring.privacy.views import bp as privacy_bp
     app.register_blueprint(privacy_bp)
+    from hiring.careers.views import bp as careers_bp
+    app.register_blueprint(careers_bp)
 
 
 def register_limits(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -69,6 +70,27 @@ def _threads(name: str, default: int) -> int:
     return int(value)
 
 
+# The careers site's brand colour goes into CSS (hiring/careers/views.py, theme): only a hex colour may.
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+# The logo: a path under static/ ("logo.svg") or a path on this site ("/media/logo.png"). Not another site's
+# URL: the Content-Security-Policy (hiring/security.py) lets pages show images from this site only.
+LOGO_PATH = re.compile(r"/?[A-Za-z0-9_][A-Za-z0-9._~/-]*")
+
+
+def _check_brand(settings: dict) -> None:
+    """Refuse a brand colour or logo that could not be shown safely, saying what would be accepted."""
+    colour = settings["COMPANY_COLOUR"]
+    if not isinstance(colour, str) or not COLOUR.fullmatch(colour):
+        raise ValueError(f"COMPANY_COLOUR must be a hex colour such as #1f5fbf or #15b, not {colour!r}")
+    logo = settings["COMPANY_LOGO_URL"] or None
+    if logo is not None and (not isinstance(logo, str) or not LOGO_PATH.fullmatch(logo) or "//" in logo
+                             or ".." in logo.split("/")):
+        raise ValueError(f"COMPANY_LOGO_URL must be a file under static/ (logo.svg) or a path on this site "
+                         f"(/media/logo.png); images from other sites are blocked by the pages' security "
+                         f"policy; not {logo!r}")
+    settings["COMPANY_LOGO_URL"] = logo
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
@@ -127,6 +149,10 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
         "COMPANY_NAME": os.environ.get("COMPANY_NAME", "Values-fit hiring"),
+        # The careers site's brand (hiring/careers/): a logo (a file under static/ or a path on this site;
+        # none by default) and a colour, #rgb or #rrggbb.
+        "COMPANY_LOGO_URL": os.environ.get("COMPANY_LOGO_URL", "").strip() or None,
+        "COMPANY_COLOUR": os.environ.get("COMPANY_COLOUR", "").strip() or "#1f5fbf",
         # The largest request accepted, checked by Werkzeug from Content-Length (or while reading a body
         # without one) before any form is parsed, so before CSRF and sign-in are checked. It must hold the
         # largest legitimate upload: the CSV import takes 5 MB, CVs (issue 20) will take 10 MB. Typed
@@ -193,6 +219,7 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"COMPANY_TIMEZONE {settings['COMPANY_TIMEZONE']!r} is not a time zone, "
                          "for example Europe/Amsterdam") from None
+    _check_brand(settings)
     if settings.get("TESTING"):
         # A cheap hash for the test suite only: a production configuration never reads this from the
         # environment and always hashes with hiring.models.people.PASSWORD_HASH_METHOD.

@@ -89,6 +89,12 @@ MATRIX = [
     # Candidates have no account: the privacy notice is for everyone. Erasure is for HR and admins only.
     row("/privacy/", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/privacy/candidates/{candidate}/erase", admin=200, hr=200),
+    # The careers site is for everyone; a job is on it only while published and open: this world's job is
+    # not published, so even admins get the same 404 as for an unknown id (tests/test_careers.py has the 200s).
+    row("/careers/", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/careers/theme.css", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/careers/jobs/{job}", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
+    row("/careers/jobs/999999", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
     row("/privacy/candidates/999999/erase", admin=404, hr=404),
     # Only the assigned interviewer fills in a scorecard.
     row("/interviews/{my_assignment}/scorecard", interviewer=200),

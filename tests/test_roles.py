@@ -15,12 +15,12 @@ def test_every_endpoint_states_its_roles(app):
     assert missing == []
 
 
-def test_only_login_set_password_and_static_files_are_public(app):
+def test_only_login_set_password_the_careers_site_and_static_files_are_public(app):
     """Setting a password and the candidate's voluntary form are public: their signed tokens guard them.
-    The privacy notice is public because candidates have no account."""
+    The privacy notice and the careers site are public because candidates have no account."""
     public = {rule.endpoint for rule in app.url_map.iter_rules() if allowed_roles(rule.endpoint) == PUBLIC}
     assert public == {"auth.login", "auth.set_password", "pipeline.self_identification", "privacy.notice",
-                      "static"}
+                      "careers.index", "careers.job", "careers.theme", "static"}
 
 
 def test_an_endpoint_without_a_rule_is_refused_even_to_admins(make_app):

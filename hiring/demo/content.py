@@ -120,6 +120,20 @@ JOBS = [
       ("Planning", 2, False, "Matches people to the work expected.", "")]),
 ]
 
+# What the careers site shows of the first open jobs, in order: (public description, location, team). The
+# warehouse lead stays unpublished, so that the demo has an open job that is not public.
+CAREERS = [
+    ("You answer our customers on the phone, by chat and by e-mail, and you take the time each of them needs: "
+     "there are no scripts and no call timers.\n\n"
+     "You start with five weeks of training with everyone who joins us, whatever their job: our values first, "
+     "then the phones with a buddy beside you.",
+     "Amsterdam", "Customer Loyalty"),
+    ("You build the tools the Customer Loyalty Team uses every day, together with the people who use them.\n\n"
+     "Python and PostgreSQL, tests that catch real bugs, and a team that spends a day on the phones with "
+     "customers every quarter.",
+     "Remote (Netherlands)", "Engineering"),
+]
+
 # A role that hired in the past and is closed now, so that past hires are not all in open jobs.
 CLOSED_JOB = ("Customer Loyalty Team member, night shift",
               "The night shift team, merged into the day team last year.", 60, 65,

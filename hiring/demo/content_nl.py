@@ -125,6 +125,18 @@ JOBS = [
       ("Planning", 2, False, "Stemt mensen af op het verwachte werk.", "")]),
 ]
 
+CAREERS = [
+    ("Je helpt onze klanten via telefoon, chat en e-mail, en je neemt de tijd die elk van hen nodig heeft: "
+     "geen scripts en geen belklok.\n\n"
+     "Je begint met vijf weken training met iedereen die bij ons begint, wat hun functie ook is: eerst onze "
+     "waarden, dan de telefoon met een buddy naast je.",
+     "Amsterdam", "Klantloyaliteit"),
+    ("Je bouwt de tools die het Klantloyaliteitsteam elke dag gebruikt, samen met de mensen die ermee werken.\n\n"
+     "Python en PostgreSQL, tests die echte bugs vangen, en een team dat elk kwartaal een dag met klanten "
+     "belt.",
+     "Op afstand (Nederland)", "Engineering"),
+]
+
 CLOSED_JOB = ("Medewerker Klantloyaliteitsteam, nachtdienst",
               "Het nachtteam, vorig jaar samengevoegd met het dagteam.", 60, 65,
               [("Telefonische vaardigheid", 3, True, "", ""), ("Probleemoplossing", 2, True, "", "")])

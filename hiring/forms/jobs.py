@@ -21,6 +21,7 @@ from hiring.errors import DomainError
 from hiring.forms import BoundedIntegerField, options
 from hiring.jobs.service import NAME_LENGTH, JobInput, RequirementInput
 from hiring.models import JobStatus
+from hiring.models.jobs import PLACE_LENGTH, PUBLIC_DESCRIPTION_LENGTH
 from hiring.textinput import without_bidi_controls
 
 MAX_REQUIREMENTS = 50  # a bound on rows a crafted POST can make us build; no real job needs more
@@ -108,6 +109,22 @@ class JobForm(FlaskForm):
     status = SelectField(_l("Status"), invalid_choice_message=_l("Choose open or closed."),
                          choices=options([(JobStatus.OPEN.value, _l("Open: takes applications")),
                                           (JobStatus.CLOSED.value, _l("Closed"))]))
+    # The careers site (hiring/careers/): public only while published and open.
+    published = BooleanField(_l("Published on the careers site"), description=_l(
+        "Candidates see the job on the public careers site while it is published and open: its title, public "
+        "description, location, team, the requirements' names and descriptions and the company's values. "
+        "Never the internal description, the weights, the thresholds or the hiring manager."))
+    public_description = TextAreaField(
+        _l("Public description"), filters=[_strip],
+        validators=[Length(max=PUBLIC_DESCRIPTION_LENGTH, message=_l(
+            "Keep the public description under %(n)d characters.", n=PUBLIC_DESCRIPTION_LENGTH))],
+        description=_l("What candidates read about the role: plain text, blank lines between paragraphs."))
+    location = StringField(_l("Location"), filters=[without_bidi_controls, _strip], validators=[
+        Length(max=PLACE_LENGTH, message=_l("Keep the location under %(n)d characters.", n=PLACE_LENGTH))],
+        description=_l("Optional, for example Amsterdam or Remote; candidates can filter by it."))
+    team = StringField(_l("Team"), filters=[without_bidi_controls, _strip], validators=[
+        Length(max=PLACE_LENGTH, message=_l("Keep the team under %(n)d characters.", n=PLACE_LENGTH))],
+        description=_l("Optional; candidates can filter by it."))
     requirements = FieldList(FormField(RequirementForm), min_entries=1, max_entries=MAX_REQUIREMENTS)
     add_requirement = SubmitField(_l("Add a requirement"))
     save = SubmitField(_l("Save the job"))
@@ -125,7 +142,9 @@ class JobForm(FlaskForm):
         return JobInput(title=self.title.data or "", description=self.description.data or "",
                         requirements_threshold=self.requirements_threshold.data,
                         values_threshold=self.values_threshold.data, hiring_manager_id=self.hiring_manager_id.data,
-                        status=JobStatus(self.status.data), requirements=rows)
+                        status=JobStatus(self.status.data), requirements=rows,
+                        published=bool(self.published.data), public_description=self.public_description.data or "",
+                        location=self.location.data or "", team=self.team.data or "")
 
     def show_error(self, error: DomainError) -> bool:
         """Put a domain error next to its field, a requirement row's included; False when it names no field here."""

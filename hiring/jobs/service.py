@@ -9,13 +9,16 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from hiring.audit import record
 from hiring.errors import Conflict, DomainError, NotFound
-from hiring.models import Application, Candidate, Job, JobStatus, Rating, Requirement, Role, Stage, User
+from hiring.models import Application, Candidate, Job, JobStatus, Rating, Requirement, Role, Stage, User, utcnow
+from hiring.models.jobs import PLACE_LENGTH, PUBLIC_DESCRIPTION_LENGTH
 from hiring.paging import keys_then_rows
 from hiring.scoring.service import score_application
 
 MANAGER_ROLES = (Role.ADMIN, Role.HR, Role.RECRUITER, Role.INTERVIEWER)
 NAME_LENGTH = 200  # the columns' length: a longer name would be a database error rather than a message
-JOB_FIELDS = ("title", "requirements_threshold", "values_threshold", "hiring_manager_id", "status")
+JOB_FIELDS = ("title", "requirements_threshold", "values_threshold", "hiring_manager_id", "status", "published")
+# What the careers site shows: the audit event names those that changed, never their text.
+PUBLIC_TEXT_FIELDS = ("public_description", "location", "team")
 REQUIREMENT_FIELDS = ("name", "description", "weight", "must_have", "anchor_1", "anchor_2", "anchor_3", "anchor_4",
                       "anchor_5", "questions", "position")
 
@@ -46,6 +49,10 @@ class JobInput:
     hiring_manager_id: int | None
     status: JobStatus
     requirements: list[RequirementInput] = field(default_factory=list)
+    published: bool = False
+    public_description: str = ""
+    location: str = ""
+    team: str = ""
 
 
 def manager_choices(session: Session, keep: int | None = None) -> list[tuple[int, str]]:
@@ -70,6 +77,16 @@ def _check_job(session: Session, job: Job, data: JobInput) -> None:
         value = getattr(data, name)
         if value is None or not 0 <= value <= 100:
             raise DomainError(_("Give a threshold between 0 and 100."), field=name)
+    if len(data.public_description.strip()) > PUBLIC_DESCRIPTION_LENGTH:
+        raise DomainError(_("Keep the public description under %(n)d characters.", n=PUBLIC_DESCRIPTION_LENGTH),
+                          field="public_description")
+    if data.published and not data.public_description.strip():
+        # The careers page and search engines show this text: a published job without it says nothing.
+        raise DomainError(_("Write the public description before publishing the job."), field="public_description")
+    if len(data.location.strip()) > PLACE_LENGTH:
+        raise DomainError(_("Keep the location under %(n)d characters.", n=PLACE_LENGTH), field="location")
+    if len(data.team.strip()) > PLACE_LENGTH:
+        raise DomainError(_("Keep the team under %(n)d characters.", n=PLACE_LENGTH), field="team")
     manager_id = data.hiring_manager_id
     if manager_id is not None and manager_id != job.hiring_manager_id:
         manager = session.get(User, manager_id)
@@ -133,6 +150,7 @@ def save_job(session: Session, job_id: int | None, data: JobInput, *, actor_id: 
     _check_job(session, job, data)
     keep, removed = _check_requirements(session, job, data.requirements)
     before, scoring_before = _snapshot(job, JOB_FIELDS), _scoring_inputs(job)
+    public_before = _snapshot(job, PUBLIC_TEXT_FIELDS)
     before_requirements = {r.id: _snapshot(r, REQUIREMENT_FIELDS) for r in job.requirements}
     removed_names = [r.name for r in removed]
     if removed:
@@ -150,6 +168,7 @@ def save_job(session: Session, job_id: int | None, data: JobInput, *, actor_id: 
     job.title, job.description = data.title.strip(), data.description.strip()
     job.requirements_threshold, job.values_threshold = data.requirements_threshold, data.values_threshold
     job.hiring_manager_id, job.status = data.hiring_manager_id, data.status
+    _set_public(job, data)
     rows = []
     for position, r in enumerate(keep):
         requirement = existing[r.id] if r.id is not None else Requirement()
@@ -169,15 +188,26 @@ def save_job(session: Session, job_id: int | None, data: JobInput, *, actor_id: 
               and _snapshot(r, REQUIREMENT_FIELDS) != before_requirements[r.id]}
     if job_id is None:
         record(session, actor_id=actor_id, action="job_created", entity_type="job", entity_id=job.id,
-               title=job.title, requirements=added)
+               title=job.title, requirements=added, published=job.published)
         return job
     after = _snapshot(job, JOB_FIELDS)
     changes = {n: [_plain(before[n]), _plain(after[n])] for n in JOB_FIELDS if before[n] != after[n]}
+    public_after = _snapshot(job, PUBLIC_TEXT_FIELDS)
     record(session, actor_id=actor_id, action="job_updated", entity_type="job", entity_id=job.id, title=job.title,
-           changes=changes, added=added, removed=removed_names, edited=sorted(edited.values()))
+           changes=changes, added=added, removed=removed_names, edited=sorted(edited.values()),
+           public_edited=[n for n in PUBLIC_TEXT_FIELDS if public_before[n] != public_after[n]])
     if _scoring_inputs(job) != scoring_before:
         _rescore(session, job.id)
     return job
+
+
+def _set_public(job: Job, data: JobInput) -> None:
+    """What the careers site shows; publishing (again) dates the posting, unpublishing keeps the last date."""
+    if data.published and not job.published:
+        job.published_at = utcnow()
+    job.published = data.published
+    job.public_description = data.public_description.strip()
+    job.location, job.team = data.location.strip() or None, data.team.strip() or None
 
 
 def _plain(value):

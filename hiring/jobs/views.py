@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from hiring.auth.roles import RECRUITING, roles_required
 from hiring.bounds import page_number
+from hiring.careers.queries import is_public
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms import options
@@ -45,7 +46,7 @@ def show(job_id: int):
     rows, count = service.job_applications(job_id, stage)
     page = list_page(db.session, rows, count, per_page=APPLICATIONS_PER_PAGE)
     return render_template("jobs/show.html", job=job, page=page, stage=stage, stages=list(Stage),
-                           counts=service.stage_counts(db.session, [job_id])[job_id])
+                           counts=service.stage_counts(db.session, [job_id])[job_id], public=is_public(job))
 
 
 def _form_page(job: Job | None):

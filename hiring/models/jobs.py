@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hiring.models.base import Base, UTCDateTime, enum_column, utcnow
 from hiring.models.values import AnchoredItem
 
+PUBLIC_DESCRIPTION_LENGTH = 8000
+PLACE_LENGTH = 100  # a job's location and team: short labels the careers site filters by
+
 
 class JobStatus(enum.StrEnum):
     """Whether a job takes applications."""
@@ -29,6 +32,16 @@ class Job(Base):
             "requirements_threshold BETWEEN 0 AND 100", name="requirements_threshold_range"
         ),
         sa.CheckConstraint("values_threshold BETWEEN 0 AND 100", name="values_threshold_range"),
+        # The careers site (hiring/careers/): the texts a candidate reads, bounded like the form bounds them;
+        # a location or team is absent rather than blank, so that the site's filters offer no empty choice.
+        sa.CheckConstraint(f"length(public_description) <= {PUBLIC_DESCRIPTION_LENGTH}",
+                           name="public_description_length"),
+        sa.CheckConstraint(f"location IS NULL OR length(trim(location)) BETWEEN 1 AND {PLACE_LENGTH}",
+                           name="location_length"),
+        sa.CheckConstraint(f"team IS NULL OR length(trim(team)) BETWEEN 1 AND {PLACE_LENGTH}", name="team_length"),
+        sa.CheckConstraint("NOT published OR published_at IS NOT NULL", name="published_has_date"),
+        # The careers site's list: published open jobs, newest first.
+        sa.Index("ix_jobs_careers_list", "published", "status", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +56,12 @@ class Job(Base):
         enum_column(JobStatus, "job_status"), default=JobStatus.OPEN, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # On the public careers site only while published *and* open; the internal description stays internal.
+    published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when last published: datePosted
+    public_description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    location: Mapped[str | None] = mapped_column(sa.String(PLACE_LENGTH))
+    team: Mapped[str | None] = mapped_column(sa.String(PLACE_LENGTH))
 
     requirements: Mapped[list[Requirement]] = relationship(
         back_populates="job", order_by="Requirement.position", cascade="all, delete-orphan"

@@ -1,0 +1,1 @@
+"""The public careers site: published open jobs, for candidates, without signing in."""
