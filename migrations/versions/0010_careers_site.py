@@ -21,33 +21,45 @@ branch_labels = None
 depends_on = None
 
 
+# (name, column, check): on PostgreSQL named table constraints; on SQLite the same expressions as column
+# constraints, because adding a table constraint there means rebuilding `jobs`, and dropping the old table
+# fails on the foreign keys of its applications once there are any.
+CHECKS = (
+    ('ck_jobs_published_has_date', 'published_at', 'NOT published OR published_at IS NOT NULL'),
+    ('ck_jobs_public_description_length', 'public_description', 'length(public_description) <= 8000'),
+    ('ck_jobs_location_length', 'location', 'location IS NULL OR length(trim(location)) BETWEEN 1 AND 100'),
+    ('ck_jobs_team_length', 'team', 'team IS NULL OR length(trim(team)) BETWEEN 1 AND 100'),
+)
+COLUMNS = (  # name, type, server default, nullable
+    ('published', sa.Boolean(), sa.false(), False),
+    ('published_at', sa.DateTime(), None, True),
+    ('public_description', sa.Text(), '', False),
+    ('location', sa.String(length=100), None, True),
+    ('team', sa.String(length=100), None, True),
+)
+
+
 def upgrade():
-    with op.batch_alter_table('jobs') as batch_op:
-        batch_op.add_column(sa.Column('published', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('published_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('public_description', sa.Text(), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('location', sa.String(length=100), nullable=True))
-        batch_op.add_column(sa.Column('team', sa.String(length=100), nullable=True))
-        batch_op.create_check_constraint(op.f('ck_jobs_public_description_length'),
-                                         'length(public_description) <= 8000')
-        batch_op.create_check_constraint(op.f('ck_jobs_location_length'),
-                                         'location IS NULL OR length(trim(location)) BETWEEN 1 AND 100')
-        batch_op.create_check_constraint(op.f('ck_jobs_team_length'),
-                                         'team IS NULL OR length(trim(team)) BETWEEN 1 AND 100')
-        batch_op.create_check_constraint(op.f('ck_jobs_published_has_date'),
-                                         'NOT published OR published_at IS NOT NULL')
-        batch_op.create_index('ix_jobs_careers_list', ['published', 'status', 'published_at'], unique=False)
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    checks = {column: (name, check) for name, column, check in CHECKS}
+    for name, type_, default, nullable in COLUMNS:
+        constraints = []
+        if sqlite and name in checks:
+            constraints.append(sa.CheckConstraint(checks[name][1], name=op.f(checks[name][0])))
+        # ALTER TABLE ... ADD COLUMN: no rebuild, on either database.
+        op.add_column('jobs', sa.Column(name, type_, *constraints, server_default=default, nullable=nullable))
+    if not sqlite:
+        for name, _column, check in CHECKS:
+            op.create_check_constraint(op.f(name), 'jobs', check)
+    op.create_index('ix_jobs_careers_list', 'jobs', ['published', 'status', 'published_at'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('jobs') as batch_op:
-        batch_op.drop_index('ix_jobs_careers_list')
-        batch_op.drop_constraint(op.f('ck_jobs_published_has_date'), type_='check')
-        batch_op.drop_constraint(op.f('ck_jobs_team_length'), type_='check')
-        batch_op.drop_constraint(op.f('ck_jobs_location_length'), type_='check')
-        batch_op.drop_constraint(op.f('ck_jobs_public_description_length'), type_='check')
-        batch_op.drop_column('team')
-        batch_op.drop_column('location')
-        batch_op.drop_column('public_description')
-        batch_op.drop_column('published_at')
-        batch_op.drop_column('published')
+    op.drop_index('ix_jobs_careers_list', table_name='jobs')
+    if op.get_bind().dialect.name != 'sqlite':
+        for name, _column, _check in CHECKS:
+            op.drop_constraint(op.f(name), 'jobs', type_='check')
+    # Not batch_alter_table: on SQLite that would rebuild the table (see above). published_at's check names
+    # published, so it goes first.
+    for name, *_rest in reversed(COLUMNS):
+        op.drop_column('jobs', name)
