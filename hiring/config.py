@@ -25,12 +25,15 @@ def _days(name: str, default: int) -> int:
     return int(value)
 
 
+MB = 1024 * 1024
+
+
 def _megabytes(name: str, default: int) -> int:
     """A whole number of megabytes from the environment (at least 1), in bytes."""
     value = os.environ.get(name, "").strip() or str(default)
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"{name} must be a whole number of megabytes (1 or more), not {value!r}")
-    return int(value) * 1024 * 1024
+    return int(value) * MB
 
 
 def _milliseconds(name: str, default: int) -> int:
@@ -140,6 +143,7 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
     """Build the app's settings from environment variables, then apply `overrides` (tests pass them)."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'hiring.sqlite'}"
     secure_cookies = _bool("SESSION_COOKIE_SECURE", False)
+    attachment_max = _megabytes("ATTACHMENT_MAX_MB", 10)
     settings = {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -153,11 +157,14 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # none by default) and a colour, #rgb or #rrggbb.
         "COMPANY_LOGO_URL": os.environ.get("COMPANY_LOGO_URL", "").strip() or None,
         "COMPANY_COLOUR": os.environ.get("COMPANY_COLOUR", "").strip() or "#1f5fbf",
+        # The largest document a candidate's file may be (a CV, a cover letter: hiring/attachments.py).
+        "ATTACHMENT_MAX_BYTES": attachment_max,
         # The largest request accepted, checked by Werkzeug from Content-Length (or while reading a body
         # without one) before any form is parsed, so before CSRF and sign-in are checked. It must hold the
-        # largest legitimate upload: the CSV import takes 5 MB, CVs (issue 20) will take 10 MB. Typed
-        # fields and the number of fields keep Flask 3.1's limits, stated here so they cannot change unseen.
-        "MAX_CONTENT_LENGTH": _megabytes("MAX_REQUEST_MB", 16),
+        # largest legitimate upload and the form around it: the CSV import takes 5 MB, a candidate's file
+        # ATTACHMENT_MAX_MB (so by default it grows with that). Typed fields and the number of fields keep
+        # Flask 3.1's limits, stated here so they cannot change unseen.
+        "MAX_CONTENT_LENGTH": _megabytes("MAX_REQUEST_MB", max(16, attachment_max // MB + 1)),
         "MAX_FORM_MEMORY_SIZE": 500_000,
         "MAX_FORM_PARTS": 1000,
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "en"),
@@ -220,6 +227,8 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         raise ValueError(f"COMPANY_TIMEZONE {settings['COMPANY_TIMEZONE']!r} is not a time zone, "
                          "for example Europe/Amsterdam") from None
     _check_brand(settings)
+    if settings["ATTACHMENT_MAX_BYTES"] > settings["FILE_MAX_BYTES"]:
+        raise ValueError("ATTACHMENT_MAX_MB must not be larger than FILE_MAX_MB, the largest file kept")
     if settings.get("TESTING"):
         # A cheap hash for the test suite only: a production configuration never reads this from the
         # environment and always hashes with hiring.models.people.PASSWORD_HASH_METHOD.

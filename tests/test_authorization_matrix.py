@@ -5,12 +5,14 @@ an endpoint answering GET is missing from the table, so a new page cannot forget
 """
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
 
 from hiring.extensions import db
 from hiring.models import (
+    FileKind,
     InterviewKind,
     ProgrammeTask,
     QuitOffer,
@@ -24,6 +26,7 @@ from hiring.models import (
     utcnow,
 )
 from hiring.onboarding.enrolment import enrol
+from hiring.pipeline import files_service
 from hiring.reports import background
 from tests import factories
 
@@ -82,6 +85,11 @@ MATRIX = [
     row("/pipeline/import", **R),
     row("/pipeline/candidates/{candidate}", **R),
     row("/pipeline/candidates/999999", admin=404, hr=404, recruiter=404),
+    # A candidate's files: for the roles that see the candidate page, never an interviewer's, even one who
+    # interviews them; a file asked for under another candidate is as unknown as no file.
+    row("/pipeline/candidates/{candidate}/files/{cv}", **R),
+    row("/pipeline/candidates/{other_candidate}/files/{cv}", admin=404, hr=404, recruiter=404),
+    row("/pipeline/candidates/{candidate}/files/999999", admin=404, hr=404, recruiter=404),
     # An interviewer opens only the applications they are assigned to.
     row("/pipeline/applications/{mine}", **R, interviewer=200),
     row("/pipeline/applications/{other}", **R),
@@ -149,11 +157,14 @@ def world(app):
     db.session.add_all(offers)
     db.session.commit()
     report_job = background.record("retention", {}, users["hr"].id)  # written down, never run
+    cv = files_service.add_file(db.session, mine.candidate_id, stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+                                filename="cv.pdf", kind=FileKind.CV, actor_id=users["recruiter"].id)
     db.session.commit()
     ids = {"value": value.id, "job": job.id, "candidate": mine.candidate_id, "mine": mine.id, "other": other.id,
            "my_assignment": my_assignment.id, "other_assignment": other_assignment.id, "task": task.id,
            "enrollment": enrollment.id, "other_enrollment": other_enrollment.id, "offer": offers[0].id,
-           "other_offer": offers[1].id, "report_job": report_job}
+           "other_offer": offers[1].id, "report_job": report_job, "cv": cv.id,
+           "other_candidate": other.candidate_id}
     yield {role: u.email for role, u in users.items()}, ids
 
 
@@ -181,8 +192,8 @@ def test_every_get_endpoint_is_in_the_table(app):
     adapter = app.url_map.bind("localhost")
     for url, _codes in MATRIX:
         path = url.split("?")[0]
-        for name in ("report_job", "other_enrollment", "other_assignment", "my_assignment", "other_offer",
-                     "enrollment", "candidate", "value", "offer", "other", "mine", "task", "job"):
+        for name in ("report_job", "other_candidate", "cv", "other_enrollment", "other_assignment", "my_assignment",
+                     "other_offer", "enrollment", "candidate", "value", "offer", "other", "mine", "task", "job"):
             path = path.replace("{" + name + "}", "1")
         covered.add(adapter.match(path, method="GET")[0])
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods}

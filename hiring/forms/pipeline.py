@@ -1,4 +1,4 @@
-"""Forms of the pipeline: a candidate, a CSV import, a stage move, an interviewer assignment."""
+"""Forms of the pipeline: a candidate, a CSV import, a stage move, an interviewer assignment, a candidate's file."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from hiring.bounds import date_outside, start_date_window
 from hiring.clock import today
 from hiring.forms import options
 from hiring.labels import KIND_LABELS, STAGE_LABELS
-from hiring.models import InterviewKind, Stage
+from hiring.models import FileKind, InterviewKind, Stage
 from hiring.textinput import without_bidi_controls
 
 
@@ -59,6 +59,17 @@ class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to import."))],
                      description=_l("Columns: name, email, phone, source, job (the job's title), consent "
                                     "(yes or no). The first row names the columns."))
+
+
+class CandidateFileForm(FlaskForm):
+    """A document of the candidate's: the file, and what it is (kept when the file is refused)."""
+
+    # The hint, with the size limit of the configuration, is set by the view.
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose the file to upload."))])
+    kind = SelectField(_l("What it is"), validators=[DataRequired(_l("Say what the document is."))],
+                       choices=options([(FileKind.CV.value, _l("CV")),
+                                        (FileKind.COVER_LETTER.value, _l("Cover letter")),
+                                        (FileKind.OTHER.value, _l("Other"))]))
 
 
 class MoveForm(FlaskForm):

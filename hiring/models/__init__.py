@@ -1,6 +1,7 @@
 """The domain model, one module per part of the domain; importing this registers every table."""
 from hiring.models.audit import AuditEvent
 from hiring.models.base import Base, utcnow
+from hiring.models.candidate_files import CandidateFile, FileKind
 from hiring.models.candidates import (
     Application,
     Candidate,
@@ -37,8 +38,8 @@ from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
 
 __all__ = [
-    "Application", "AuditEvent", "Base", "Candidate", "CoreValue", "DataVersion", "EndReason", "Enrollment",
-    "EnrollmentTask", "FileChunk", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
+    "Application", "AuditEvent", "Base", "Candidate", "CandidateFile", "CoreValue", "DataVersion", "EndReason",
+    "Enrollment", "EnrollmentTask", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
     "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StoredFile", "Task",

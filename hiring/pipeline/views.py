@@ -1,25 +1,33 @@
 """Pipeline pages: the candidate list, adding and importing candidates, the candidate page with its stage
-moves and interviewer assignments, and the application page interviewers prepare from."""
+moves, interviewer assignments and files, and the application page interviewers prepare from."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hiring import files
 from hiring.auth.roles import RECRUITING, public, roles_required
 from hiring.auth.tokens import make_set_password_token
-from hiring.bounds import query_int
+from hiring.bounds import query_int, to_int
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms import options
-from hiring.forms.pipeline import AssignForm, CandidateForm, ImportForm, MoveForm, SelfIdentificationForm
+from hiring.forms.pipeline import (
+    AssignForm,
+    CandidateFileForm,
+    CandidateForm,
+    ImportForm,
+    MoveForm,
+    SelfIdentificationForm,
+)
 from hiring.interviews.service import may_see_all
-from hiring.models import Application, InterviewKind, Job, JobStatus, Role, Stage
+from hiring.models import Application, Candidate, FileKind, InterviewKind, Job, JobStatus, Role, Stage
 from hiring.paging import list_page
-from hiring.pipeline import queries, selfid, service
+from hiring.pipeline import files_service, queries, selfid, service
 from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
 from hiring.pipeline.stages import OPEN_STAGES, allowed_moves
@@ -138,8 +146,18 @@ def _assign_form(application: Application, people: list, formdata=None) -> Assig
     return form
 
 
+def _file_form() -> CandidateFileForm:
+    # The request's own form and files when it is a POST (Flask-WTF reads them), empty on the page's GET.
+    form = CandidateFileForm(prefix="upload")
+    form.file.description = _("PDF, Word (DOCX) or OpenDocument text (ODT), at most %(mb)d MB; the type is read "
+                              "from the content, not from the name.",
+                              mb=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024))
+    return form
+
+
 def _render_candidate(candidate_id: int, bound: dict | None = None, status: int = 200):
-    """The candidate page; `bound` holds a form that came back with errors, keyed by (kind, application id)."""
+    """The candidate page; `bound` holds a form that came back with errors, keyed by (kind, application id),
+    the file form by ("file", None)."""
     data = queries.candidate_page(db.session, candidate_id)
     if data is None:
         abort(404)
@@ -163,6 +181,9 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
     predictions = predicted_retention(db.session, folder, [a.id for a in data["applications"]]) if report else {}
     return render_template("pipeline/candidate.html", forms=forms, set_password_links=links,
                            predictions=predictions, model_report=report,
+                           files=files_service.list_files(db.session, candidate_id),
+                           file_form=bound.get(("file", None)) or _file_form(),
+                           file_kind_labels=files_service.KIND_LABELS,
                            uncertainty=gate_uncertainty(db.session, data["applications"], data["assignments"]),
                            self_id_status=selfid.status(db.session, candidate_id),
                            self_id_link=url_for(".self_identification", token=selfid.make_token(candidate_id),
@@ -174,6 +195,61 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
 def candidate(candidate_id: int):
     """Everything about a candidate in one place, as a timeline."""
     return _render_candidate(candidate_id)
+
+
+@bp.route("/candidates/<int:candidate_id>/files", methods=["POST"])
+@roles_required(*RECRUITING)
+def upload_file(candidate_id: int):
+    """Add a document to the candidate: refused by its content, with the reason beside the field."""
+    db.get_or_404(Candidate, candidate_id)
+    form = _file_form()
+    status = 400
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            files_service.add_file(db.session, candidate_id, stream=upload.stream, filename=upload.filename,
+                                   kind=FileKind(form.kind.data), actor_id=current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The file was added."), "success")
+            return redirect(url_for(".candidate", candidate_id=candidate_id, _anchor="files"))
+    return _render_candidate(candidate_id, {("file", None): form}, status=status)
+
+
+@bp.route("/candidates/<int:candidate_id>/files/<int:file_id>")
+@roles_required(*RECRUITING)
+def download_file(candidate_id: int, file_id: int):
+    """A candidate's file, always as an attachment under a name of ids, as the content was detected."""
+    document = files_service.download(db.session, candidate_id, file_id)
+    db.session.commit()  # end the read: the body is streamed a chunk at a time after this request's session
+    # Never shown inline: a document opened in the site's origin could run script (a PDF's, an HTML page
+    # that a browser sniffed); nosniff and the attachment disposition keep it a file to save.
+    response = Response(files.stream(document.stored_file_id), mimetype=document.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{document.filename}"',
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    response.content_length = document.size
+    return response
+
+
+@bp.route("/candidates/<int:candidate_id>/files/delete", methods=["POST"])
+@roles_required(*RECRUITING)
+def delete_file(candidate_id: int):
+    """Delete one of the candidate's files (its id in the form: unknown, or another candidate's, is 404).
+
+    The id is a field rather than part of the address so that every form's address is built from ids the
+    form-fuzzing suite knows (tests/test_fuzz_forms.py); it is checked as strictly as a path's."""
+    db.get_or_404(Candidate, candidate_id)
+    file_id = to_int(request.form.get("file_id"), low=1)
+    if file_id is None:
+        abort(404)
+    files_service.delete_file(db.session, candidate_id, file_id, actor_id=current_user.id)
+    db.session.commit()
+    flash(_("The file was deleted."), "success")
+    return redirect(url_for(".candidate", candidate_id=candidate_id, _anchor="files"))
 
 
 @bp.route("/applications/<int:application_id>/move", methods=["POST"])

@@ -1,6 +1,7 @@
 """Anonymising candidates: who is due, and what is removed and what is kept.
 
-Removed: what identifies the person (name, e-mail, phone, source) and every text people wrote about them
+Removed: what identifies the person (name, e-mail, phone, source), their files (CVs, cover letters: the
+rows and the content) and every text people wrote about them
 (stage-change reasons, scorecard takeaways and evidence, veto reasons, amendment reasons and the earlier
 versions kept with them, the veto reasons copied into the stored gate reasons). Kept: ratings, stored
 scores, gate results, stages, dates and the self-identification row, so that the funnel, the fairness and
@@ -25,12 +26,14 @@ from hiring.models import (
     Application,
     AuditEvent,
     Candidate,
+    CandidateFile,
     InterviewAssignment,
     Rating,
     Scorecard,
     ScorecardRevision,
     Stage,
     StageChange,
+    StoredFile,
 )
 from hiring.models.search import drop_deleted_terms
 
@@ -175,6 +178,11 @@ def anonymise(session: Session, candidate_ids: list[int], now: datetime) -> None
         if rewritten:
             session.execute(sa.update(Application), rewritten)
         _scrub_legacy_events(session, chunk, application_ids, scorecard_ids)
+        # Their documents: deleting the stored files takes their chunks and the candidate_files rows with them
+        # (ON DELETE CASCADE); nothing of them is kept for the statistics.
+        session.execute(sa.delete(StoredFile).where(StoredFile.id.in_(
+            sa.select(CandidateFile.file_id).where(CandidateFile.candidate_id.in_(chunk))))
+            .execution_options(synchronize_session=False))
     if candidate_ids:
         drop_deleted_terms(session)  # the name search's index still holds the old names until merged
     # The bulk statements went around the session: reload whatever it held of these rows.
