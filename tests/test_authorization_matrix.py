@@ -103,6 +103,14 @@ MATRIX = [
     row("/careers/theme.css", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/careers/jobs/{job}", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
     row("/careers/jobs/999999", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
+    # Applying: the form of an unpublished job is as unknown as the job; the confirmation without an application
+    # of this browser's sends back to the job's page (tests/test_careers_apply.py applies for real).
+    row("/careers/jobs/{job}/apply", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404,
+        new_hire=404),
+    row("/careers/jobs/999999/apply", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404,
+        new_hire=404),
+    row("/careers/jobs/{job}/applied", anonymous="home", admin="home", hr="home", recruiter="home",
+        interviewer="home", new_hire="home"),
     row("/privacy/candidates/999999/erase", admin=404, hr=404),
     # Only the assigned interviewer fills in a scorecard.
     row("/interviews/{my_assignment}/scorecard", interviewer=200),

@@ -20,7 +20,8 @@ def test_only_login_set_password_the_careers_site_and_static_files_are_public(ap
     The privacy notice and the careers site are public because candidates have no account."""
     public = {rule.endpoint for rule in app.url_map.iter_rules() if allowed_roles(rule.endpoint) == PUBLIC}
     assert public == {"auth.login", "auth.set_password", "pipeline.self_identification", "privacy.notice",
-                      "careers.index", "careers.job", "careers.theme", "static"}
+                      "careers.index", "careers.job", "careers.apply", "careers.applied", "careers.theme",
+                      "static"}
 
 
 def test_an_endpoint_without_a_rule_is_refused_even_to_admins(make_app):

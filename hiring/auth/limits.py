@@ -16,6 +16,9 @@ lock keyed on what the attacker types is a lock the attacker holds. Any e-mail t
 so that no answer tells which accounts exist. Behind a reverse proxy, TRUSTED_PROXIES makes the address the
 client's rather than the proxy's (hiring/__init__.py, register_proxies).
 
+The careers site's application form is limited too (limit_applications, below): per address and per e-mail
+typed (a digest again), every submission counted.
+
 One Limiter per app (not a module-level one): Flask-Limiter keeps its storage and its on/off switch on the
 instance, and tests build several apps in one process.
 """
@@ -147,7 +150,8 @@ class AccountSlowdown:
 
 
 def init_app(app: Flask) -> Limiter:
-    """Limit the sign-in form and the password-change form (a stolen session guessing the password)."""
+    """Limit the sign-in form, the password-change form (a stolen session guessing the password) and the
+    careers site's application form (floods)."""
     limiter = Limiter(
         get_remote_address,  # the client's address, once ProxyFix has read it from a trusted proxy
         app=app,
@@ -171,5 +175,28 @@ def init_app(app: Flask) -> Limiter:
     app.view_functions["auth.change_password"] = limiter.limit(
         lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_signed_in_user, methods=["POST"],
         deduct_when=_wrong_current_password, scope="password-change")(app.view_functions["auth.change_password"])
+    limit_applications(app, limiter)
     app.extensions["hiring.limiter"] = limiter
     return limiter
+
+
+# The careers site's application form (hiring/careers/views.apply): every POST counts, accepted or refused,
+# since each one may carry a file of several megabytes to read. The defaults let a person fix a few mistakes;
+# settings of the same names override them.
+APPLY_LIMIT_PER_ADDRESS = "20 per hour"
+APPLY_LIMIT_PER_EMAIL = "5 per hour"
+
+
+def _application_email() -> str:
+    """The counter's name for the e-mail typed on the application form: a digest, never the address."""
+    return "apply-email:" + hashlib.sha256(_email().encode()).hexdigest()[:32]
+
+
+def limit_applications(app: Flask, limiter: Limiter) -> None:
+    """Limit applications per client address and per e-mail typed; past either, a 429 in the careers layout."""
+    view = limiter.limit(lambda: current_app.config.get("APPLY_LIMIT_PER_EMAIL", APPLY_LIMIT_PER_EMAIL),
+                         key_func=_application_email, methods=["POST"],
+                         scope="apply-email")(app.view_functions["careers.apply"])
+    view = limiter.limit(lambda: current_app.config.get("APPLY_LIMIT_PER_ADDRESS", APPLY_LIMIT_PER_ADDRESS),
+                         methods=["POST"], scope="apply-address")(view)
+    app.view_functions["careers.apply"] = view

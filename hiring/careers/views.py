@@ -7,21 +7,26 @@ than in a style attribute, which the Content-Security-Policy (style-src 'self') 
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 
 from hiring import clock
 from hiring.auth.roles import public
-from hiring.careers import queries
+from hiring.careers import applying, queries
 from hiring.careers.jsonld import job_posting, script_json
+from hiring.errorpages import MESSAGES, too_large_message
+from hiring.errors import DomainError
 from hiring.extensions import db
+from hiring.forms.careers import ApplyForm
 from hiring.i18n import LANGUAGE_NAMES, remember_choice
 from hiring.paging import list_page
+from hiring.pipeline import selfid
 
 bp = Blueprint("careers", __name__, url_prefix="/careers")
 bp.after_request(remember_choice)
 JOBS_PER_PAGE = 20
 THEME_SECONDS = 3600  # the colour changes only with the settings; an hour's cache spares a request per page
+APPLIED = "careers_applied"  # the session's note of the last application, for its confirmation page
 
 
 @bp.context_processor
@@ -77,13 +82,102 @@ def job(job_id: int):
     """A job's page: the role, its requirements in plain words, the company's values, and its JobPosting."""
     found = queries.public_job(db.session, job_id)
     if found is None:
-        # Unknown, unpublished or closed: the same answer, so that ids tell nothing; in the site's own layout.
-        return render_template("careers/not_found.html"), 404
+        return _not_found()
     config = current_app.config
     posted = clock.company_today(found.published_at or found.created_at, config["COMPANY_TIMEZONE"])
     posting = script_json(job_posting(found, company=config["COMPANY_NAME"], posted=posted))
     return render_template("careers/job.html", job=found, values=queries.core_values(db.session), posted=posted,
                            posting=posting, description=paragraphs(found.public_description))
+
+
+def _not_found():
+    # Unknown, unpublished or closed: the same answer, so that ids tell nothing; in the site's own layout.
+    return render_template("careers/not_found.html"), 404
+
+
+@bp.route("/jobs/<int:job_id>/apply", methods=["GET", "POST"])
+@public
+def apply(job_id: int):
+    """The application form (GET) and its submission (POST): saved whole or not at all, then the confirmation.
+
+    A filled honeypot (a bot) gets the same confirmation with nothing saved; a form sent back too fast or too
+    late is shown again with what was typed. The limits per address and per e-mail are hiring/auth/limits.py's.
+    """
+    found = queries.public_job(db.session, job_id)
+    if found is None:
+        return _not_found()
+    form = ApplyForm()
+    problem = None
+    status = 200
+    if form.is_submitted():
+        if form.website.data:
+            return _confirm(job_id, selfid.make_void_token(db.session))
+        valid = form.validate()
+        stamp = applying.stamp_problem(form.started.data, job_id)
+        problem = applying.stamp_message(stamp) if stamp else None
+        if valid and not problem:
+            try:
+                received = applying.submit(db.session, found, name=form.name.data, email=form.email.data,
+                                           phone=form.phone.data, cv=form.cv.data.stream,
+                                           cv_filename=form.cv.data.filename, cover_letter=form.cover_letter.data)
+            except DomainError as error:
+                db.session.rollback()
+                target = form.cv if error.field == "file" else getattr(form, error.field or "", None)
+                if target is not None:
+                    target.errors = [*target.errors, error.message]
+                else:
+                    problem = error.message
+                status = error.status
+            else:
+                db.session.commit()
+                # Only a new candidate's own link: with an e-mail known already, whoever typed it may not be
+                # that person, so the link stores nothing (and looks the same, so the page tells nothing).
+                return _confirm(job_id, selfid.make_token(received.candidate_id) if received.new_candidate
+                                else selfid.make_void_token(db.session))
+        if status == 200:
+            status = 400
+    return render_template("careers/apply.html", job=found, form=form, problem=problem,
+                           stamp=applying.make_stamp(job_id), submitted=form.is_submitted(),
+                           notice_version=applying.notice_version()), status
+
+
+def _confirm(job_id: int, token: str):
+    """Post/redirect/get: the confirmation is a page of its own, which a reload does not send again."""
+    session[APPLIED] = {"job": job_id, "selfid": token}
+    return redirect(url_for(".applied", job_id=job_id), code=303)
+
+
+@bp.route("/jobs/<int:job_id>/applied")
+@public
+def applied(job_id: int):
+    """The confirmation: the same words whatever became of the application, with the voluntary questions."""
+    note = session.get(APPLIED)
+    if not isinstance(note, dict) or note.get("job") != job_id:
+        return redirect(url_for(".job", job_id=job_id))
+    found = queries.public_job(db.session, job_id)
+    title = found.title if found is not None else None
+    return render_template("careers/applied.html", job_id=job_id, title=title,
+                           selfid_link=url_for("pipeline.self_identification", token=note["selfid"]))
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """A request over MAX_CONTENT_LENGTH, refused before it is read: said in the careers layout."""
+    return render_template("careers/error.html", title=MESSAGES[413][0],
+                           message=too_large_message() or MESSAGES[413][1]), 413
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """The application limits (hiring/auth/limits.py) answer in the careers layout, with what to do."""
+    response = make_response(render_template(
+        "careers/error.html", title=_("Too many applications"),
+        message=_("Too many applications were sent from here or with this e-mail address in a short time. "
+                  "Wait an hour, then try again. If you already applied, we have your application.")), 429)
+    retry = getattr(error, "retry_after", None)
+    if retry:
+        response.headers["Retry-After"] = str(int(retry))
+    return response
 
 
 @bp.route("/theme.css")

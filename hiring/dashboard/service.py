@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hiring.careers.applying import SOURCE as CAREERS_SITE
 from hiring.models import (
     Application,
     Candidate,
@@ -130,10 +131,14 @@ def users_by_role(session: Session) -> dict[Role, int]:
     return {role: counts.get(role, 0) for role in Role}
 
 
+FROM_SITE_SHOWN = 5  # the newest applications from the careers site on the home page; the list has the rest
+
+
 def waiting_on_recruiting(session: Session, limit: int = 20) -> dict[str, list]:
     """What recruiters should act on: applications waiting for a decision with every scorecard in, new
-    applications not screened for a week, and applications in interviewing with fewer than two interviewers;
-    three queries, each list the oldest first."""
+    applications not screened for a week, and applications in interviewing with fewer than two interviewers,
+    each list the oldest first; and the newest applications from the careers site still in 'applied'
+    (hiring/careers/applying.py), newest first. Four queries."""
     from datetime import timedelta
 
     from hiring.models import GateResult, utcnow
@@ -153,7 +158,14 @@ def waiting_on_recruiting(session: Session, limit: int = 20) -> dict[str, list]:
                                  .order_by(Application.applied_at).limit(limit)).all()
     to_assign = session.execute(base.where(Application.stage == Stage.INTERVIEWING, interviewers < 2)
                                 .order_by(Application.stage_changed_at).limit(limit)).all()
-    return {"to_decide": decide, "unscreened": unscreened, "to_assign": to_assign}
+    # Read newest first along ix_applications_stage_applied_at, skipping those staff added, until five are found.
+    from_site = session.execute(
+        sa.select(Application.id, Application.candidate_id, Candidate.name, Job.title.label("job_title"),
+                  Application.applied_at)
+        .join(Candidate, Application.candidate_id == Candidate.id).join(Job, Application.job_id == Job.id)
+        .where(Application.stage == Stage.APPLIED, Application.source == CAREERS_SITE)
+        .order_by(Application.applied_at.desc(), Application.id.desc()).limit(FROM_SITE_SHOWN)).all()
+    return {"to_decide": decide, "unscreened": unscreened, "to_assign": to_assign, "from_site": from_site}
 
 
 def hr_alerts() -> dict:

@@ -101,6 +101,12 @@ class Application(Base):
     # Why the gate said what it said, in words for a recruiter (a JSON list of strings).
     gate_reasons: Mapped[list | None] = mapped_column(sa.JSON)
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where this application came from: "careers site" when the candidate applied there (migration 0012);
+    # None when staff added it (the candidate's own `source` says where the person came from).
+    source: Mapped[str | None] = mapped_column(sa.String(80))
+    # The version of the privacy notice the candidate was shown and agreed to when applying on the careers
+    # site (hiring/careers/applying.py); None when staff added the application.
+    privacy_notice_version: Mapped[str | None] = mapped_column(sa.String(40))
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
     job = relationship("Job")

@@ -21,11 +21,14 @@ from hiring.errors import Conflict, DomainError, NotFound
 from hiring.models import Application, Candidate, CandidateFile, FileKind, StoredFile, User, utcnow
 
 KIND_LABELS = {FileKind.CV: _l("CV"), FileKind.COVER_LETTER: _l("Cover letter"), FileKind.OTHER: _l("Other")}
-TYPE_LABELS = {attachments.PDF: "PDF", attachments.DOCX: "Word (DOCX)", attachments.ODT: "OpenDocument (ODT)"}
+# A letter typed into the careers site's form is kept as text among the documents (never an upload type).
+TEXT_PLAIN = "text/plain; charset=utf-8"
+TYPE_LABELS = {attachments.PDF: "PDF", attachments.DOCX: "Word (DOCX)", attachments.ODT: "OpenDocument (ODT)",
+               "txt": "Text"}
 # The first part of a download's name: fixed words and ids only, never the candidate's name nor the name the
 # file was uploaded with (those are personal data, and a header is no place for them).
 DOWNLOAD_STEMS = {FileKind.CV: "cv", FileKind.COVER_LETTER: "cover-letter", FileKind.OTHER: "file"}
-EXTENSIONS = {content_type: kind for kind, content_type in attachments.CONTENT_TYPES.items()}
+EXTENSIONS = {content_type: kind for kind, content_type in attachments.CONTENT_TYPES.items()} | {TEXT_PLAIN: "txt"}
 READ = 64 * 1024
 
 

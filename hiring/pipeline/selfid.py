@@ -6,6 +6,8 @@ passes through staff until the outbox of issue 21 sends it) can therefore not re
 The audit log records that an answer was given, never what it was, nor whether it was a refusal."""
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -16,18 +18,38 @@ from hiring.errors import Conflict
 from hiring.models import Candidate, SelfIdentification, utcnow
 
 SALT = "self-identification"
+# A link that leads to the questions but stores nothing: what the careers site shows when the e-mail typed
+# belongs to a candidate already (or the sender is a bot), so that the confirmation reveals nothing and a
+# stranger cannot answer for someone else. Its payload has the same shape as a real one (a plausible id);
+# only the signature's salt, which needs the secret key, tells them apart.
+VOID_SALT = "self-identification-void"
 MAX_AGE = 90 * 24 * 3600
 GENDERS = ("woman", "man", "non-binary", "another")
 AGE_BANDS = ("under 25", "25-39", "40-54", "55 and over")
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def make_token(candidate_id: int) -> str:
     """The signed token of a candidate's self-identification link (ids in URLs are never personal data)."""
     return _serializer().dumps({"c": candidate_id})
+
+
+def make_void_token(session: Session) -> str:
+    """A link like a candidate's, for nobody (VOID_SALT): the id in it is random among the ids in use."""
+    top = session.scalar(sa.select(sa.func.max(Candidate.id))) or 0
+    return _serializer(VOID_SALT).dumps({"c": secrets.randbelow(top + 50) + 1})
+
+
+def is_void(token: str) -> bool:
+    """Whether the token is a void link (make_void_token), signed and not expired."""
+    try:
+        _serializer(VOID_SALT).loads(token, max_age=MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return False
+    return True
 
 
 def read_token(session: Session, token: str) -> Candidate | None:

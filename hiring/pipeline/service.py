@@ -66,20 +66,25 @@ def _single_line(value: str | None) -> str | None:
 
 
 def add_candidate(session: Session, *, name: str, email: str, phone: str | None, source: str | None,
-                  job_id: int, actor_id: int, retention_consent: bool = False) -> Application:
+                  job_id: int, actor_id: int | None, retention_consent: bool = False,
+                  reason: str | None = None) -> Application:
     """Add a candidate (or recognise them by e-mail) and their application to a job, recording that the
     privacy notice was given and, when ticked, their consent to be kept for future openings.
+
+    Staff pass their id; the careers site (hiring/careers/applying.py) passes no actor and the reason its
+    stage history shows. A second application to the same job is refused with Conflict either way.
 
     Two requests adding the same e-mail at once end as they would one after the other: one adds, the other
     recognises the candidate (and is refused when it is for the same job), never a 500.
     """
     return once_more_after_race(session, lambda: _add_candidate(
         session, name=name, email=email, phone=phone, source=source, job_id=job_id, actor_id=actor_id,
-        retention_consent=retention_consent))
+        retention_consent=retention_consent, reason=reason))
 
 
 def _add_candidate(session: Session, *, name: str, email: str, phone: str | None, source: str | None,
-                   job_id: int, actor_id: int, retention_consent: bool) -> Application:
+                   job_id: int, actor_id: int | None, retention_consent: bool,
+                   reason: str | None) -> Application:
     job = open_job(session, job_id)
     email = normalise_email(email)
     phone, source = _single_line(phone), _single_line(source)
@@ -104,7 +109,8 @@ def _add_candidate(session: Session, *, name: str, email: str, phone: str | None
     if retention_consent:
         # Unticked never withdraws earlier consent: that is done on the candidate page, audited.
         set_consent(candidate, True, now)
-    application = start_application(session, candidate, job, actor_id=actor_id, reason=_("Added by form"))
+    application = start_application(session, candidate, job, actor_id=actor_id,
+                                    reason=reason or _("Added by form"))
     session.flush()
     return application
 

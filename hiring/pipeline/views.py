@@ -325,6 +325,12 @@ def application(application_id: int):
 @public
 def self_identification(token: str):
     """The candidate's own voluntary form; public, reached only through its signed link."""
+    if selfid.is_void(token):  # the careers site's link for an e-mail known already: the same pages, kept
+        form = SelfIdentificationForm()
+        if form.validate_on_submit():
+            return render_template("pipeline/self_identification.html", form=None, done=True, spent=False)
+        return render_template("pipeline/self_identification.html", form=form, done=False), \
+            400 if form.errors else 200
     candidate = selfid.read_token(db.session, token)
     if candidate is None or candidate.anonymised_at is not None:
         return render_template("pipeline/self_identification.html", form=None, done=False), 404
