@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -41,11 +42,20 @@ def fairness(job_id: int | None = None, *, wait: bool = False) -> Cached[dict]:
 def _retention_stamp(day: date, now: datetime) -> str:
     """Retention figures depend on the day (who is still employed, censored today) and on time itself only
     through offers whose deadline passed undecided (they count as staying, shown as expired); that set only
-    grows, so its size tells whether it changed. One indexed count."""
-    with Session(db.engine) as session:
-        expired = session.scalar(sa.select(sa.func.count()).select_from(QuitOffer)
-                                 .where(QuitOffer.lapsed(now)))
-    return f";today={day.isoformat()};expired={expired}"
+    grows, so its size tells whether it changed. One indexed count, once per request for all its figures
+    (the statistics and three charts of the retention PDF)."""
+    # Kept on the request, not on g: an app context may outlive many requests (a test's, a worker's).
+    known = getattr(request, "hiring_retention_stamps", None) if has_request_context() else None
+    if known is None:
+        known = {}
+        if has_request_context():
+            request.hiring_retention_stamps = known
+    if day not in known:
+        with Session(db.engine) as session:
+            expired = session.scalar(sa.select(sa.func.count()).select_from(QuitOffer)
+                                     .where(QuitOffer.lapsed(now)))
+        known[day] = f";today={day.isoformat()};expired={expired}"
+    return known[day]
 
 
 @snapshots.maker("offer_statistics", warm=({},))
