@@ -151,6 +151,11 @@ def submit_scorecards(bench: Bench, client, n: int) -> None:
         bench.page("submit a scorecard (+ score update)", client, "interviewer", lambda i: forms[i],
                    repeat=n - 2, expect=(302,))
     finally:
+        from hiring.tasks import runner
+
+        # The submits asked the task runner to refresh the figures they changed; its writes would meet the
+        # clean-up below (SQLite refuses a transaction that read before another connection wrote).
+        runner.wait_idle(300)
         with bench.app.app_context():
             cards = db.session.scalars(sa.text("SELECT id FROM scorecards WHERE assignment_id IN "
                                                f"({','.join(map(str, ids)) or '0'})")).all()
