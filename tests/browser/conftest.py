@@ -47,7 +47,7 @@ def live_app(tmp_path_factory):
     _require_chromium()
     from flask_migrate import upgrade
 
-    from hiring import create_app
+    from hiring import create_app, snapshots
     from hiring.demo import seed_demo
     from hiring.extensions import db
 
@@ -60,6 +60,7 @@ def live_app(tmp_path_factory):
         upgrade()
         seed_demo(db.session)
         db.session.commit()
+        snapshots.warm_up()  # as `flask seed-demo` does: pages show their figures, not "being computed"
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
