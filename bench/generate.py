@@ -68,11 +68,14 @@ def database_url(given: str | None) -> str:
     return url
 
 
-def bench_app(url: str):
-    """The app on this database, as the benchmark and the generator use it."""
+BENCH_SECRET = "bench-not-secret"  # the benchmark's workers must sign and check snapshots with the same key
+
+
+def bench_app(url: str, **config):
+    """The app on this database, as the benchmark and the generator use it (`config`: more settings)."""
     from hiring import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-not-secret"})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": BENCH_SECRET, **config})
 
 
 def dispose(app) -> None:
@@ -95,7 +98,8 @@ def prepare(url: str, reset: bool = False):
     if reset and parsed.get_backend_name() == "sqlite" and parsed.database:
         for suffix in ("", "-wal", "-shm"):
             Path(parsed.database + suffix).unlink(missing_ok=True)
-    app = bench_app(url)
+    # No statement timeout: the web's 15 s would cancel the final VACUUM (ANALYZE) of a million candidates.
+    app = bench_app(url, DATABASE_STATEMENT_TIMEOUT_MS=0)
     with app.app_context():
         if reset and parsed.get_backend_name() != "sqlite":
             with db.engine.begin() as conn:
@@ -231,7 +235,8 @@ def finish(conn: sa.Connection) -> None:
 
     with conn.begin():
         for table in Base.metadata.sorted_tables:
-            if "id" in table.c:
+            # Integer ids only: a table keyed by random text (tasks) has no sequence.
+            if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
                 conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                      f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"))
     # What autovacuum leaves a settled database with: planner statistics, and a visibility map, without

@@ -1,160 +1,158 @@
-"""The benchmark's table, its comparison with other sizes, and its own section of bench/RESULTS.md."""
+"""The benchmark's tables: every stored run (bench/results/*.json) side by side, SQLite beside PostgreSQL at
+the same size, and how each cost grows with the company; written into bench/RESULTS.md between markers.
+
+`python -m bench.report` rewrites that part of RESULTS.md from the stored runs; the rest of the file is kept.
+"""
 from __future__ import annotations
 
 import json
-import math
+import re
 from pathlib import Path
 
-from bench.measure import Result
+from bench.tables import (KINDS, action_table, by_kind, cold_table, floor_of, memory_table, missed, ms, pct,
+                          query_range, result_named, warm_table)
 
-PAGE_BUDGET_MS, FLOOR_BUDGET = 50.0, 5.0
-# The budgets of issue 11 by name prefix: (p95 in seconds, times the floor or None, words). Pages not named
-# here: 50 ms and 5 times the floor. A PDF over a few seconds should run as a background job instead.
-BUDGETS = [
-    ("floor", None, None, "-"),
-    ("submit a scorecard", 0.050, None, "50 ms"),
-    ("offer statistics", 0.300, None, "300 ms"),
-    ("retention chart", 0.300, None, "300 ms"),
-    ("PDF: candidate dossier", 1.0, None, "1 s"),
-    ("PDF: offer and retention", 3.0, None, "3 s"),
-    ("PDF:", 3.0, None, "3 s, or a background job"),
-    ("recompute all scores", 10.0, None, "10 s"),
-    ("train the retention model", None, None, "-"),
-]
+START, END = "<!-- bench.report -->", "<!-- /bench.report -->"
 
-def comparison(folder: Path, kind: str, candidates: int) -> dict[int, dict[str, str]]:
-    """Query counts per page from earlier runs at other sizes on the same database kind: {size: {name: n}}."""
-    out = {}
-    for path in sorted(folder.glob(f"{kind}-*.json")) if folder.is_dir() else []:
+
+def load(folder: Path) -> list[dict]:
+    """The stored runs in this format, smallest company first."""
+    runs = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         data = json.loads(path.read_text())
-        size = data["info"]["size"]["candidates"]
-        if size != candidates:
-            out[size] = {r["name"]: _range(r["queries"]) for r in data["results"]}
+        if data.get("results") and all("kind" in r for r in data["results"]):
+            runs.append(data)
+    return sorted(runs, key=lambda d: (d["info"]["size"]["candidates"], d["info"]["kind"] != "sqlite"))
+
+
+GROWS = ("floor", "page", "fresh", "cold", "write", "pdf")
+
+
+def _layout_ratio(data: dict, r: dict) -> float:
+    layout = floor_of(data["results"], False)
+    return pct(r["times"], 95) / pct(layout["times"], 95) if layout and layout["times"] else float("nan")
+
+
+def growth_table(runs: list[dict], kind: str) -> list[str]:
+    """Each cost at the smallest and the largest size measured on one database kind, and by how much it grew.
+    A page is judged by its multiple of the layout floor, measured in the same run, so that a busier machine
+    during one of the runs does not pass for growth."""
+    own = [d for d in runs if d["info"]["kind"] == kind]
+    if len(own) < 2:
+        return []
+    small, big = own[0], own[-1]
+    n0, n1 = small["info"]["size"]["candidates"], big["info"]["size"]["candidates"]
+    factor = n1 / n0
+    head = ["what", f"{n0:,} p95 ms", f"{n1:,} p95 ms", "grew ×", "p95 × layout floor, then → now",
+            f"queries {n0:,} → {n1:,}", "reading"]
+    lines = [f"{KINDS[kind]}, {n0:,} and {n1:,} candidates (the company {factor:.0f}× larger). A page's cost "
+             "should not grow with the company (its queries read an index range or a page); a recompute, a "
+             "report or a command reads everything and may grow with it, not faster.", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    where = []
+    for r1 in big["results"]:
+        r0 = result_named(small, r1["name"])
+        if r0 is None or not r0["times"] or not r1["times"]:
+            continue
+        a, b = pct(r0["times"], 95), pct(r1["times"], 95)
+        grew = b / a if a > 0 else float("nan")
+        f0, f1 = _layout_ratio(small, r0), _layout_ratio(big, r1)
+        q0, q1 = query_range(r0), query_range(r1)
+        more_queries = min(r1["queries"] or [0]) > max(r0["queries"] or [0])  # always more, not sometimes
+        if r1["kind"] in GROWS and r1["kind"] != "floor":
+            reading = "**grows with the data**" if (f1 > 1.5 * f0 and b - a > 0.005) or more_queries else "flat"
+        elif r1["kind"] == "floor":
+            reading = "(the unit)"
+        else:
+            reading = "**grows faster than the data**" if grew > 1.5 * factor else "with the data"
+        lines.append(f"| {r1['name']} | {ms(a)} | {ms(b)} | {grew:,.1f} | {f0:,.1f} → {f1:,.1f} | {q0} → {q1} "
+                     f"| {reading} |")
+        slowest = (r1.get("extra") or {}).get("slowest")
+        if reading.startswith("**") and slowest:
+            before = {sql: t for t, sql in (r0.get("extra") or {}).get("slowest", [])}
+            where.append(f"- {r1['name']}: slowest statement at {n1:,}: {slowest[0][0]:,.1f} ms"
+                         + (f" (at {n0:,}: {before[slowest[0][1]]:,.1f} ms)" if slowest[0][1] in before else "")
+                         + f": `{slowest[0][1]}`")
+    if where:
+        lines += ["", "Where it grows (the slowest statement of the last timed request):", "", *where]
+    return lines
+
+
+def runs_list(runs: list[dict]) -> list[str]:
+    out = []
+    for d in runs:
+        i, m, s = d["info"], d["info"]["machine"], d["info"]["size"]
+        out.append(f"- {m['database']}, {s['candidates']:,} candidates, {s['applications']:,} "
+                   f"applications, {s['scorecards']:,} scorecards, {s['ratings']:,} ratings, "
+                   f"{s.get('stage changes', 0):,} stage changes, {s['hires']:,} hires: {i['when']}, code "
+                   f"{m['code']}; {m['cores']} cores ({m['cpu']}), {m['memory']}, Python {m['python']}; load "
+                   f"average {m['load']} at the start, {m.get('load after', '?')} at the end; background work: "
+                   f"{i['runner']}, SNAPSHOT_BACKGROUND_REFRESH "
+                   f"{'on' if i.get('background_refresh', True) else 'off'}; the run took {i['seconds']} s"
+                   + (f"; {i['model'].splitlines()[0]}" if i.get("model") else "") + ".")
     return out
 
 
-def _range(queries: list[int]) -> str:
-    return "-" if not queries else (str(min(queries)) if min(queries) == max(queries) else
-                                    f"{min(queries)}-{max(queries)}")
+HOW = """How it was measured. This process is the web process: Flask's test client, signed in through the login
+form, no network. "first" is the first request of the run to a page, kept, never dropped; after it the task
+runner is let finish what it was asked, and then the page is timed (p50, p95 of up to 20 requests). The floors:
+a bare signed-in route (the sign-in check and `SELECT 1`, plain text) and the same in the site's layout, both
+registered on the benchmark's app only, timed 100 times first and then once after every timed request of every
+warm page, so that they are measured under the pages' own conditions; "× bare" and "× layout" are a page's p95
+over the floor's p95. "web RSS MB after" is this process's resident memory right after the
+page's requests (/proc/self/status), and its peak over all pages; the peak Python memory of a request
+(tracemalloc) is in the JSON. Cold: a write through the app's own form (as the interviewer, recruiter or HR),
+then the page's first request; "what it served" is observed (a snapshot stored by the request's own thread was
+computed in the web request); "fresh figures stored" is the time from the end of the write until the page's
+snapshots were stored anew; a recompute's time is the one its snapshot row records (the compute alone). Workers
+are `flask worker` processes with instance folders of their own on the benchmark's Redis database; a worker's
+peak is the kernel's (wait4 at its exit: the worker or a forked work horse, whichever was larger); each big
+report is rendered by a burst worker of its own."""
 
 
-def _ms(seconds: float) -> str:
-    if math.isnan(seconds):
-        return "-"
-    ms = seconds * 1000
-    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}"
-
-
-def _floor(results: list[Result]) -> Result | None:
-    return next((r for r in results if r.name.startswith("floor")), None)
-
-
-def budget(r: Result) -> tuple[float | None, float | None, str]:
-    """The budget a page or action is held to: (p95 seconds, times the floor, words)."""
-    for prefix, seconds, floor_times, words in BUDGETS:
-        if r.name.startswith(prefix):
-            return seconds, floor_times, words
-    return PAGE_BUDGET_MS / 1000, FLOOR_BUDGET, f"{PAGE_BUDGET_MS:.0f} ms, {FLOOR_BUDGET:.0f}× floor"
-
-
-def is_slow(r: Result, floor: Result | None) -> bool:
-    """Over its budget: the p95 above the time, or above the multiple of the floor's p95."""
-    seconds, times, _words = budget(r)
-    return bool((seconds is not None and r.p95 > seconds)
-                or (times is not None and floor is not None and r.p95 > times * floor.p95))
-
-
-def table(results: list[Result], info: dict, others: dict[int, dict[str, str]]) -> str:
-    """The results as a Markdown table: pages and actions."""
-    floor = _floor(results)
-    sizes = sorted(others)
-    head = ["page or action", "as", "median ms", "p95 ms", "p50 × floor", "p95 × floor", "queries",
-            *[f"queries at {s:,}" for s in sizes], "peak MB", "KB", "budget (p95)", "over", "note"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in sorted(results, key=lambda r: r.role == "-"):  # pages first, then the actions
-        page = r.role != "-"
-        ratio = lambda a, b: f"{a / b:,.1f}" if floor and b > 0 and page else "-"  # noqa: E731
-        row = [r.name, r.role, _ms(r.median), _ms(r.p95),
-               ratio(r.median, floor.median) if floor else "-", ratio(r.p95, floor.p95) if floor else "-",
-               r.query_range, *[others[s].get(r.name, "-") for s in sizes],
-               "-" if r.peak_bytes is None else f"{r.peak_bytes / 2 ** 20:,.1f}",
-               f"{r.size_bytes / 1024:,.0f}" if page else "-", budget(r)[2], "yes" if is_slow(r, floor) else "",
-               r.note]
-        lines.append("| " + " | ".join(row) + " |")
+def section(runs: list[dict]) -> str:
+    lines = ["## Pages warm and cold, background work and memory (`python -m bench.run`)", "",
+             "Generated by bench/report.py from bench/results/*.json. Runs:", "", *runs_list(runs), "", HOW, ""]
+    for size in sorted({d["info"]["size"]["candidates"] for d in runs}):
+        group = by_kind(runs, size)
+        names = " and ".join(KINDS[k] for k in ("sqlite", "postgresql") if k in group)
+        lines += [f"### {size:,} candidates: {names}", "", "Warm pages, the PDFs of one person, and writes:", "",
+                  *warm_table(group), "", "Cold: each cached page's first request after a write that changes its "
+                  "data, and how long until its fresh figures are stored:", "", *cold_table(group), "",
+                  "Memory and the big reports:", "", *memory_table(group), "", "Commands:", "",
+                  *action_table(group), "", "Over budget:", "", *missed(group), ""]
+    for kind in ("sqlite", "postgresql"):
+        table = growth_table(runs, kind)
+        if table:
+            lines += [f"### How each cost grows with the company: {KINDS[kind]}", "", *table, ""]
     return "\n".join(lines)
 
 
-def heading(info: dict) -> str:
-    """Date, size, database kind and machine, in one line."""
-    m = info["machine"]
-    return (f"## Pages and actions (`python -m bench.run`): {info['when'][:10]}, "
-            f"{info['size']['candidates']:,} candidates, {m['database']}, {m['cores']} cores")
+def run_table(data: dict) -> str:
+    """One run, printed after it: the same tables with one database."""
+    group = {data["info"]["kind"]: data}
+    return "\n".join([*runs_list([data]), "", *warm_table(group), "", *cold_table(group), "",
+                      *memory_table(group), "", *action_table(group), "", *missed(group)])
 
 
-def section(results: list[Result], info: dict, others: dict) -> str:
-    """The Markdown section of one run."""
-    m, s = info["machine"], info["size"]
-    floor = _floor(results)
-    slow = [r for r in results if is_slow(r, floor)]
-    lines = [
-        heading(info), "",
-        f"{info['when']}. Size: {s['candidates']:,} candidates, {s['applications']:,} applications, "
-        f"{s['scorecards']:,} scorecards, {s['ratings']:,} ratings, {s['hires']:,} hires (`python -m bench.generate`).",
-        f"Machine: {m['cores']} cores, {m['memory']}, {m['cpu']}, Python {m['python']}, {m['database']}; load "
-        f"average {m['load']} at the start and {m.get('load after', '?')} at the end. Code: {m['code']}.",
-        f"Each page: one warm-up request, then up to the repeat count (fewer when a page takes longer than the "
-        f"time limit); queries are SQL statements per request (BEGIN/COMMIT not counted); peak MB is the "
-        f"tracemalloc peak of one more request (Python allocations only). The floor is a page registered by the "
-        f"benchmark (the site's layout and SELECT 1); the password form is the lightest page of the app itself. "
-        f"The run took {info.get('seconds', '?')} s.",
-        "", table(results, info, others), "",
-        "Over budget: " + ("; ".join(f"{r.name} ({_ms(r.p95)} ms, {r.query_range} queries)" for r in slow)
-                           or "none") + ".",
-        *([f"Failed: " + "; ".join(f"{r.name} ({r.note})" for r in results if "FAILED" in r.note) + "."]
-          if any("FAILED" in r.note for r in results) else []),
-        f"Memory: a web worker's budget is 300 MB. The benchmark's process peaked at "
-        f"{info.get('rss', {}).get('VmHWM', float('nan')):,.0f} MB resident while serving the pages (one process "
-        f"serving every page in turn), and at "
-        f"{info.get('rss_pages', {}).get('VmHWM', float('nan')):,.0f} MB before the PDF reports, which a report "
-        f"worker renders when REDIS_URL is set; the largest Python peak of one request was "
-        f"{max((r.peak_bytes or 0) for r in results if r.role != '-') / 2 ** 20:,.0f} MB ("
-        f"{max((r for r in results if r.role != '-'), key=lambda r: r.peak_bytes or 0).name})."]
-    grown = [(r.name, r.query_range, {size: q[r.name] for size, q in others.items() if r.name in q})
-             for r in results if any(q.get(r.name, r.query_range) != r.query_range for q in others.values())]
-    if grown:
-        lines.append("Query counts that differ with the size: " + "; ".join(
-            f"{name}: {here} here, " + ", ".join(f"{q} at {size:,}" for size, q in there.items())
-            for name, here, there in grown) + ".")
-    return "\n".join(lines) + "\n"
-
-
-def write_section(path: Path, key: str, results: list[Result], info: dict, others: dict) -> None:
-    """Replace this run's own section (same database kind and size) or add it; the rest is kept as is."""
-    start, end = f"<!-- bench.run {key} -->", f"<!-- /bench.run {key} -->"
-    body = f"{start}\n{section(results, info, others)}{end}\n"
+def write(path: Path, runs: list[dict]) -> None:
+    """Put the generated section between its markers (replacing the per-run sections of older versions)."""
     text = path.read_text() if path.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + body + rest.split(end, 1)[1].lstrip("\n")
+    text = re.sub(r"<!-- bench\.run [^>]*-->.*?<!-- /bench\.run [^>]*-->\n?", "", text, flags=re.S)
+    body = f"{START}\n{section(runs)}{END}\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        text = before + body + rest.split(END, 1)[1].lstrip("\n")
     else:
         text = text.rstrip("\n") + "\n\n" + body
     path.write_text(text)
 
 
 def main() -> None:
-    """`python -m bench.report`: rewrite the sections of RESULTS.md from bench/results/*.json (after a run at
-    another size, so that each section compares its query counts with the others)."""
-    from dataclasses import fields
-
     folder = Path(__file__).resolve().parent / "results"
-    names = {f.name for f in fields(Result)}
-    for path in sorted(folder.glob("*.json")):
-        data = json.loads(path.read_text())
-        info = data["info"]
-        results = [Result(**{k: v for k, v in r.items() if k in names}) for r in data["results"]]
-        others = comparison(folder, info["kind"], info["size"]["candidates"])
-        write_section(folder.parent / "RESULTS.md", path.stem, results, info, others)
-        print(f"rewrote the section of {path.name}")
+    runs = load(folder)
+    write(folder.parent / "RESULTS.md", runs)
+    print(f"rewrote the generated section of RESULTS.md from {len(runs)} runs")
 
 
 if __name__ == "__main__":
