@@ -188,3 +188,34 @@ def test_an_old_format_report_does_not_break_the_pages(candidate_page):
     candidate, model_page, _dossier = candidate_page(old=True)
     assert "must be retrained" in model_page
     assert "Predicted chance" not in candidate and "does not predict yet" not in candidate
+
+
+def test_the_dataset_sends_no_parameter_per_hire(app):
+    """PostgreSQL refuses a statement with more than 65,535 bind parameters: at a million candidates the
+    dataset sent one per hire (148,273) and training failed. The hires' ids are selected in SQL instead."""
+    from datetime import date, timedelta
+
+    import sqlalchemy as sa
+
+    from hiring.extensions import db
+    from hiring.scoring.retention_service import retention_dataset
+    from tests import factories as f
+
+    value = f.core_value()
+    for i in range(12):
+        h = f.hire(start=date(2024, 1, 1) + timedelta(days=i))
+        f.submitted_scorecard(f.assignment(h.application), {value: 1 + i % 5})
+    db.session.commit()
+    sizes = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sizes.append(len(parameters or ()))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        X, y, features, _ = retention_dataset(db.session, date(2026, 1, 1))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert X.shape == (12, 3) and features == [f"v{value.id}", "requirements_fit", "values_fit"]
+    assert sorted(X[:, 0].tolist()) == sorted(float(1 + i % 5) for i in range(12))
+    assert max(sizes) < 12  # the same few parameters for 12 hires as for 148,273

@@ -9,10 +9,14 @@ from sqlalchemy.orm import Session
 from hiring.models import Application, CoreValue, InterviewAssignment, Rating, Scorecard, ScorecardStatus
 
 
-def _value_means(session: Session, application_ids: list[int]) -> dict[int, dict[str, float]]:
-    """Per application, the mean submitted rating of each core value (no evidence left out); one query."""
+def _value_means(session: Session, application_ids: list[int] | sa.Select) -> dict[int, dict[str, float]]:
+    """Per application, the mean submitted rating of each core value (no evidence left out); one query.
+
+    `application_ids` is a page's ids or, for every hire, a statement selecting them: a list of ids becomes
+    one bind parameter each, and PostgreSQL refuses a statement with more than 65,535 (training at a company
+    of a million candidates sent 148,273)."""
     means: dict[int, dict[str, float]] = {}
-    if not application_ids:
+    if isinstance(application_ids, list) and not application_ids:
         return means
     rows = session.execute(
         sa.select(InterviewAssignment.application_id, Rating.core_value_id, sa.func.avg(Rating.score))
@@ -49,11 +53,12 @@ def retention_dataset(session: Session, today):
     from hiring.models import EndReason, Hire
 
     cutoff = today - timedelta(days=365)
+    over = Hire.start_date <= cutoff
     hires = session.execute(
         sa.select(Hire.application_id, Hire.start_date, Hire.end_date, Hire.end_reason,
                   Application.requirements_fit, Application.values_fit)
-        .join(Application, Hire.application_id == Application.id).where(Hire.start_date <= cutoff)).all()
-    means = _value_means(session, [h.application_id for h in hires])
+        .join(Application, Hire.application_id == Application.id).where(over)).all()
+    means = _value_means(session, sa.select(Hire.application_id).where(over))
     value_keys = sorted({k for m in means.values() for k in m}, key=lambda k: int(k[1:]))
     features = value_keys + ["requirements_fit", "values_fit"]
     X = _rows_to_matrix([(h.application_id, h.requirements_fit, h.values_fit) for h in hires], means, features)
