@@ -16,12 +16,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from hiring import snapshots
+from hiring import snapshots, tasks
 from hiring.clock import today
 from hiring.extensions import db
 from hiring.i18n import SUPPORTED_LOCALES
 from hiring.models import QuitOffer, utcnow
 from hiring.snapshots import Cached, Recipe
+
+# The retention charts are drawn in a worker's work horse: the worker holds Matplotlib (hiring/analytics/
+# charts.py) before it forks, so that the first chart of a refresh is not 0.8 s of importing it.
+tasks.preload("matplotlib.figure", "matplotlib.backends.backend_svg")
 
 
 @snapshots.maker("fairness", warm=({"job_id": None},))

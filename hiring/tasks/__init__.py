@@ -9,8 +9,8 @@ few threads in the web process that asked (TASK_THREADS).
 """
 from hiring.models.tasks import DONE, DOWNLOADED, FAILED, PENDING, QUEUED, RUNNING
 from hiring.tasks.records import INTERRUPTED, TaskView, purge, record, status
-from hiring.tasks.registry import Failed, Kind, register
+from hiring.tasks.registry import Failed, Kind, preload, register
 from hiring.tasks.runner import enqueue, in_task, init_app, perform, wait_idle
 
 __all__ = ["DONE", "DOWNLOADED", "FAILED", "INTERRUPTED", "PENDING", "QUEUED", "RUNNING", "Failed", "Kind",
-           "TaskView", "enqueue", "in_task", "init_app", "perform", "purge", "record", "register", "status", "wait_idle"]
+           "TaskView", "enqueue", "in_task", "init_app", "perform", "preload", "purge", "record", "register", "status", "wait_idle"]

@@ -2,10 +2,20 @@
 flask command, from the environment) and every task runs in a work horse forked from it."""
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
 
 from hiring.extensions import db
+from hiring.tasks.registry import PRELOADS
 from hiring.tasks.runner import QUEUE, redis_url
+
+
+def preload() -> list[str]:
+    """Import the modules the features asked workers to hold before forking (registry.PRELOADS)."""
+    for name in sorted(PRELOADS):
+        importlib.import_module(name)
+    return sorted(PRELOADS)
 
 
 def run(app: Flask, *, burst: bool = False, name: str | None = None) -> bool:
@@ -18,6 +28,7 @@ def run(app: Flask, *, burst: bool = False, name: str | None = None) -> bool:
         return False
     # Without the web's socket timeout: the worker waits for work in blocking reads of minutes.
     connection = Redis.from_url(url)
+    preload()
     with app.app_context():
         # Each task runs in a forked horse: none may inherit a database connection of this process.
         db.engine.dispose()
