@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hiring.careers.applying import SOURCE as CAREERS_SITE
+from hiring.models.stage_counts import StageCount
 from hiring.models import (
     Application,
     Candidate,
@@ -47,10 +48,10 @@ def open_jobs(session: Session) -> list[JobRow]:
         sa.select(Job.id, Job.title).where(Job.status == JobStatus.OPEN).order_by(Job.title)
     ).all()
     rows = {job_id: JobRow(job_id, title, {s: 0 for s in OPEN_STAGES}) for job_id, title in jobs}
+    # The counters the database keeps (hiring/models/stage_counts.py): counting the applications grew with them.
     counts = session.execute(
-        sa.select(Application.job_id, Application.stage, sa.func.count())
-        .where(Application.job_id.in_(rows), Application.stage.in_(OPEN_STAGES))
-        .group_by(Application.job_id, Application.stage)
+        sa.select(StageCount.job_id, StageCount.stage, StageCount.n)
+        .where(StageCount.job_id.in_(rows), StageCount.stage.in_(OPEN_STAGES))
     )
     for job_id, stage, n in counts:
         rows[job_id].by_stage[stage] = n

@@ -11,6 +11,7 @@ from hiring.audit import record
 from hiring.errors import Conflict, DomainError, NotFound
 from hiring.models import Application, Candidate, Job, JobStatus, Rating, Requirement, Role, Stage, User, utcnow
 from hiring.models.jobs import PLACE_LENGTH, PUBLIC_DESCRIPTION_LENGTH
+from hiring.models.stage_counts import StageCount, applications_count
 from hiring.paging import keys_then_rows
 from hiring.scoring.service import score_application
 
@@ -234,12 +235,12 @@ RANKING = (sa.nulls_last(Application.gate_result.desc()), sa.nulls_last(Applicat
 
 
 def stage_counts(session: Session, job_ids: list[int]) -> dict[int, dict[Stage, int]]:
-    """Applications per stage of each job, in one grouped query."""
+    """Applications per stage of each job, in one query of the counters the database keeps
+    (hiring/models/stage_counts.py): reading the applications grew with the company."""
     counts: dict[int, dict[Stage, int]] = {j: {s: 0 for s in Stage} for j in job_ids}
     if job_ids:
         for job_id, stage, n in session.execute(
-                sa.select(Application.job_id, Application.stage, sa.func.count())
-                .where(Application.job_id.in_(job_ids)).group_by(Application.job_id, Application.stage)):
+                sa.select(StageCount.job_id, StageCount.stage, StageCount.n).where(StageCount.job_id.in_(job_ids))):
             counts[job_id][stage] = n
     return counts
 
@@ -261,8 +262,7 @@ def job_applications(job_id: int, stage: Stage | None) -> tuple:
     keys = sa.select(Application.id).where(*where).order_by(*RANKING)
     load = (sa.select(Application).join(Candidate, Application.candidate_id == Candidate.id)
             .options(contains_eager(Application.candidate)))
-    count = sa.select(sa.func.count()).select_from(Application).where(*where)
-    return keys_then_rows(keys, load, Application.id, RANKING), count
+    return keys_then_rows(keys, load, Application.id, RANKING), applications_count(job_id, stage)
 
 
 def load_job(session: Session, job_id: int) -> Job | None:

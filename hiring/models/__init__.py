@@ -33,6 +33,7 @@ from hiring.models.onboarding import (
 )
 from hiring.models.people import Role, User
 from hiring.models.snapshots import DataVersion, Snapshot
+from hiring.models.stage_counts import StageCount
 from hiring.models.tasks import Task
 from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
@@ -42,7 +43,7 @@ __all__ = [
     "Enrollment", "EnrollmentTask", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
     "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
-    "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StoredFile", "Task",
+    "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "Task",
     "TaskOwner",
     "User", "UserSession", "WEEKS", "utcnow",
 ]
