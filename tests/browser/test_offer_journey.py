@@ -13,8 +13,14 @@ PASSWORD = "a password chosen at graduation"
 
 
 def _take_rate(page) -> str:
-    page.goto("/analytics/offer")
-    return page.locator("dl.stats div", has_text="Offers decided").locator("dd").inner_text()
+    """Offers decided, from up-to-date figures: after a write the page shows the last ones while the task runner
+    computes the next (hiring/snapshots.py), and an earlier test's decision may still be on its way in."""
+    for _ in range(60):
+        page.goto("/analytics/offer")
+        if page.locator(".figures-age", has_text="up to date").count():
+            return page.locator("dl.stats div", has_text="Offers decided").locator("dd").inner_text()
+        page.wait_for_timeout(500)
+    raise AssertionError("the offer figures were not brought up to date within 30 s")
 
 
 def _open_login_link(page, name: str) -> tuple[str, str]:
