@@ -73,18 +73,27 @@ class GateUncertainty:
     undecided: float = 0.0  # share of resamples left without evidence on an item, left out of P
 
 
+def _axis(cards: Sequence[Card], prefix: str, panel: Panel) -> tuple:
+    """One axis of a panel as the gate reads it: its fit and the mean of each item it judges by name (the
+    must-haves, or every counted value), from the ratings of the cards on that axis."""
+    means = item_means((key[1], score) for card in cards for key, score in card.ratings if key[0] == prefix)
+    if prefix == "r":
+        return (requirements_fit(means, panel.requirement_weights),
+                {name: means.get(i) for i, name in panel.must_haves.items()})
+    return values_fit(means, list(panel.values)), {name: means.get(i) for i, name in panel.values.items()}
+
+
+def _decide(requirements: tuple, values: tuple, panel: Panel) -> GateOutcome:
+    """The gate (gate.decide, the one rule) on the two axes."""
+    return decide(GateInput(
+        requirements=requirements[0], values=values[0],
+        requirements_threshold=panel.requirements_threshold, values_threshold=panel.values_threshold,
+        must_have_means=requirements[1], value_means=values[1], floor=panel.floor))
+
+
 def gate_for(cards: Sequence[Card], panel: Panel) -> GateOutcome:
     """The gate for a panel of submitted scorecards, as score_application computes it (no vetoes, none pending)."""
-    ratings = [rating for card in cards for rating in card.ratings]
-    req_means = item_means((key[1], score) for key, score in ratings if key[0] == "r")
-    val_means = item_means((key[1], score) for key, score in ratings if key[0] == "v")
-    return decide(GateInput(
-        requirements=requirements_fit(req_means, panel.requirement_weights),
-        values=values_fit(val_means, list(panel.values)),
-        requirements_threshold=panel.requirements_threshold, values_threshold=panel.values_threshold,
-        must_have_means={name: req_means.get(i) for i, name in panel.must_haves.items()},
-        value_means={name: val_means.get(i) for i, name in panel.values.items()},
-        floor=panel.floor))
+    return _decide(_axis(cards, "r", panel), _axis(cards, "v", panel), panel)
 
 
 def classify(p_pass: Fraction | float) -> str:
@@ -121,14 +130,26 @@ def pass_probability(cards: Sequence[Card], panel: Panel, resamples: int = RESAM
         # Each axis rests on one interviewer: each resample is the panel itself, P is 0 or 1 and says
         # nothing about disagreement.
         return GateUncertainty("single", None, len(cards), resamples=resamples, alone=alone)
-    groups = [strata[kind] for kind in sorted(strata)]
+    kinds = sorted(strata)
+    groups = [strata[kind] for kind in kinds]
+    prefixes = ["r" if kind == "requirements" else "v" for kind in kinds]
     cache: dict[tuple, str] = {}
+    # An axis's means and fit depend on that axis's draw alone (the strata split every card by axis), so each
+    # is computed once per distinct draw of its axis, and only the gate runs per combination: 35 + 35 means
+    # for 1,225 panels of four and four interviewers, where computing all of them took 0.4 s a page.
+    parts: list[dict[tuple[int, ...], tuple]] = [{} for _ in groups]
+    empty = {prefix: _axis((), prefix, panel) for prefix in "rv"}
+
+    def part(axis: int, drawn: tuple[int, ...]) -> tuple:
+        if drawn not in parts[axis]:
+            parts[axis][drawn] = _axis([groups[axis][i] for i in drawn], prefixes[axis], panel)
+        return parts[axis][drawn]
 
     def verdict(draws: tuple[tuple[int, ...], ...]) -> str:
         # Resamples that differ only in order give the same means: decided once.
         if draws not in cache:
-            panel_cards = [group[i] for group, drawn in zip(groups, draws) for i in drawn]
-            cache[draws] = gate_for(panel_cards, panel).result
+            axes = {prefixes[axis]: part(axis, drawn) for axis, drawn in enumerate(draws)}
+            cache[draws] = _decide(axes.get("r", empty["r"]), axes.get("v", empty["v"]), panel).result
         return cache[draws]
 
     tally = {"passes": 0, "fails": 0, "incomplete": 0}
