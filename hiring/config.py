@@ -73,6 +73,27 @@ def _threads(name: str, default: int) -> int:
     return int(value)
 
 
+def _notice_version() -> str | None:
+    """PRIVACY_NOTICE_VERSION: stored with every application (a column of 40 characters)."""
+    value = os.environ.get("PRIVACY_NOTICE_VERSION", "").strip()
+    if len(value) > 40:
+        raise ValueError(f"PRIVACY_NOTICE_VERSION must be at most 40 characters, not {len(value)}")
+    return value or None
+
+
+def _rate(name: str, default: str) -> str:
+    """A rate limit in Flask-Limiter's notation ("20 per hour", "5/minute"), checked now rather than at the
+    first request it would limit."""
+    from limits import parse
+
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a rate such as '20 per hour' or '10 per 15 minutes', not {value!r}") from None
+    return value
+
+
 # The careers site's brand colour goes into CSS (hiring/careers/views.py, theme): only a hex colour may.
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 # The logo: a path under static/ ("logo.svg") or a path on this site ("/media/logo.png"). Not another site's
@@ -188,11 +209,18 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # once per LOGIN_SLOWDOWN_PER_ACCOUNT between them; its owner's own browser is not slowed. The limit
         # per account also counts wrong current passwords on the password-change form.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
-                                                              "10 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
-        "LOGIN_SLOWDOWN_PER_ACCOUNT": os.environ.get("LOGIN_SLOWDOWN_PER_ACCOUNT", "1 per 10 seconds"),
+        "LOGIN_LIMIT_PER_ACCOUNT": _rate("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": _rate("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "10 per 15 minutes"),
+        # Applications on the careers site (hiring/auth/limits.py): per client address, and per e-mail typed
+        # (counted by a digest of it). Past either, a 429 page in the careers layout says to wait an hour.
+        "APPLY_LIMIT_PER_ADDRESS": _rate("APPLY_LIMIT_PER_ADDRESS", "20 per hour"),
+        "APPLY_LIMIT_PER_EMAIL": _rate("APPLY_LIMIT_PER_EMAIL", "5 per hour"),
+        # The version of the privacy notice the careers site shows, stored with each application made under
+        # it; unset, the version of the notice that ships (hiring/careers/applying.py). Set it when you
+        # change the notice's text (templates/privacy/notice.html) for your company.
+        "PRIVACY_NOTICE_VERSION": _notice_version(),
+        "LOGIN_LIMIT_PER_ADDRESS": _rate("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "LOGIN_SLOWDOWN_PER_ACCOUNT": _rate("LOGIN_SLOWDOWN_PER_ACCOUNT", "1 per 10 seconds"),
         # The number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix
         # headers are believed (Werkzeug's ProxyFix): the client's address for the limits above, https for
         # HSTS and secure cookies. 0, the default, believes none: a client could claim any address.

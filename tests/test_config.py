@@ -1,6 +1,7 @@
 """Settings from the environment; SQLite runs with foreign keys and WAL."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from hiring import TEMPLATES_DIR, create_app
@@ -55,3 +56,28 @@ def test_sqlite_has_foreign_keys_and_wal(tmp_path):
 
 def test_templates_are_found_from_a_checkout():
     assert (TEMPLATES_DIR / "base.html").is_file()
+
+
+def test_the_careers_settings_are_read_and_checked(tmp_path, monkeypatch):
+    """The application limits and the privacy notice's version come from the environment; a limit that is not
+    a rate, or a version longer than its column, stops the start with what would be accepted."""
+    from hiring.config import from_environment
+
+    monkeypatch.setenv("APPLY_LIMIT_PER_ADDRESS", "50 per day")
+    monkeypatch.setenv("PRIVACY_NOTICE_VERSION", "2027-01 (works council)")
+    settings = from_environment(tmp_path, {})
+    assert settings["APPLY_LIMIT_PER_ADDRESS"] == "50 per day"
+    assert settings["APPLY_LIMIT_PER_EMAIL"] == "5 per hour"
+    assert settings["PRIVACY_NOTICE_VERSION"] == "2027-01 (works council)"
+
+    monkeypatch.setenv("APPLY_LIMIT_PER_EMAIL", "lots")
+    with pytest.raises(ValueError, match="APPLY_LIMIT_PER_EMAIL must be a rate such as '20 per hour'"):
+        from_environment(tmp_path, {})
+    monkeypatch.setenv("APPLY_LIMIT_PER_EMAIL", "5 per hour")
+    monkeypatch.setenv("LOGIN_LIMIT_PER_ADDRESS", "30 per fortnight")
+    with pytest.raises(ValueError, match="LOGIN_LIMIT_PER_ADDRESS"):
+        from_environment(tmp_path, {})
+    monkeypatch.delenv("LOGIN_LIMIT_PER_ADDRESS")
+    monkeypatch.setenv("PRIVACY_NOTICE_VERSION", "x" * 41)
+    with pytest.raises(ValueError, match="at most 40 characters"):
+        from_environment(tmp_path, {})
