@@ -84,3 +84,17 @@ def test_the_job_pipeline_the_jobs_list_and_the_recruiters_home_read_the_counter
     assert "All (7)" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert '<td class="num">7</td>' in client.get("/jobs/").get_data(as_text=True)
     assert ">7<" in client.get("/").get_data(as_text=True).replace(" ", "")
+
+
+def test_the_candidate_list_totals_from_the_counters_without_a_search(app, client, login_as):
+    """Unsearched (all, or by job and stage) the list's total is the counters'; a search counts its matches."""
+    job = f.job()
+    for name in ("Ada Counted", "Bea Counted", "Cor Other"):
+        f.application(job, f.candidate(name=name))
+    db.session.commit()
+    login_as("recruiter")
+    db.session.execute(sa.update(StageCount).where(StageCount.job_id == job.id).values(n=9))
+    db.session.commit()
+    assert "9 applications" in client.get("/pipeline/").get_data(as_text=True)
+    assert "9 applications" in client.get(f"/pipeline/?job={job.id}&stage=applied").get_data(as_text=True)
+    assert "2 applications" in client.get("/pipeline/?q=Counted").get_data(as_text=True)
