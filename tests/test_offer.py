@@ -98,6 +98,22 @@ def test_after_week_policy_at_the_boundary_and_in_few_queries(app):
     assert len(loaded) == 2  # the eight others stayed in the database
 
 
+def test_one_hire_is_checked_by_the_lists_rule_without_reading_the_list(app, count_queries):
+    """Making The Offer asks whether that one hire is eligible (the list's statement for one row): the same
+    answer as the list for every hire, in one statement whatever the number of eligible hires."""
+    db.session.add(OfferPolicy(amount_minor=100_000, currency="EUR", timing=OfferTiming.AFTER_WEEK, after_week=2,
+                               decision_days=3))
+    hires = [_graduate(start_days_ago=days, graduated=days == 3) for days in (3, 10, 13, 14, 30)]
+    _offer(hires[-1])
+    listed = {h.id for h in service.eligible_hires(db.session, TODAY)}
+    assert listed == {hires[0].id, hires[3].id}
+    assert {h.id for h in hires if service.is_eligible(db.session, h.id, TODAY)} == listed
+    policy = current_policy(db.session)
+    with count_queries() as counter:
+        service.is_eligible(db.session, hires[0].id, TODAY, policy)
+    assert counter.count == 1
+
+
 def test_the_amount_is_fixed_when_the_offer_is_made(app):
     hire = _graduate()
     offer = _offer(hire)
