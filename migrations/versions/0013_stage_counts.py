@@ -27,7 +27,7 @@ ADD = ("INSERT INTO stage_counts (job_id, stage, n) VALUES (NEW.job_id, NEW.stag
 TAKE = "UPDATE stage_counts SET n = n - 1 WHERE job_id = OLD.job_id AND stage = OLD.stage;"
 
 POSTGRESQL = f"""
-CREATE FUNCTION stage_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION stage_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         {TAKE}
