@@ -139,7 +139,7 @@ def test_prepared_in_a_thread_shown_while_waiting_and_downloaded_once(client, lo
     assert "You have downloaded this PDF" in client.get(status_url).get_data(as_text=True)
 
 
-def test_each_report_comes_out_as_its_direct_download_does(client, login_as):
+def test_each_report_is_prepared_with_its_title_and_file_name(client, login_as):
     login_as(Role.ADMIN)
     for report, title, filename in (("onboarding", "Onboarding", "onboarding.pdf"),
                                     ("retention", "The Offer and retention", "offer-and-retention.pdf")):
@@ -148,6 +148,64 @@ def test_each_report_comes_out_as_its_direct_download_does(client, login_as):
         status, headers, data = _download(client, status_url + "/download")
         assert status == 200 and f'filename="{filename}"' in headers["Content-Disposition"]
         assert title in _pdf_text(data)
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    """The hidden fields of the page's form that asks for a report (its action is /reports/jobs)."""
+    form = re.search(r'<form class="actions" method="post" action="/reports/jobs">.*?</form>', page, re.S).group(0)
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+
+
+def test_a_reports_pdf_address_renders_nothing_and_offers_to_prepare_it(client, auth, login_as, monkeypatch):
+    from datetime import date, timedelta
+
+    from hiring.models import ProgrammeTask, TaskOwner
+    from hiring.onboarding.enrolment import enrol
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("a GET rendered a report")
+
+    opening = factories.job(title="Loyalty team")
+    db.session.add(ProgrammeTask(week=1, title="Meet the team", owner=TaskOwner.NEW_HIRE))
+    db.session.flush()
+    started = date.today() - timedelta(days=3)
+    enrol(db.session, factories.hire(start=started, user_id=factories.user(Role.NEW_HIRE).id), started)
+    opening_id = opening.id
+    db.session.commit()
+    assert "/login" in client.get("/reports/retention.pdf").headers["Location"]
+    login_as(Role.RECRUITER)
+    for url in ("/reports/retention.pdf", "/reports/fairness.pdf", "/reports/onboarding.pdf"):
+        assert client.get(url).status_code == 403
+    auth.logout()
+    login_as(Role.HR)
+    monkeypatch.setattr("hiring.reports.documents.render_pdf", no_render)
+    expected = {"/reports/retention.pdf": ("The Offer and retention", {"report": "retention"}),
+                f"/reports/fairness.pdf?job={opening_id}": ("Hiring funnel and fairness: Loyalty team",
+                                                            {"report": "fairness", "job": str(opening_id)}),
+                "/reports/fairness.pdf": ("Hiring funnel and fairness", {"report": "fairness"}),
+                f"/reports/onboarding.pdf?cohort={started.isoformat()}": (
+                    f"Onboarding: {started.isoformat()}", {"report": "onboarding", "cohort": started.isoformat()}),
+                "/reports/onboarding.pdf": ("Onboarding", {"report": "onboarding"})}
+    for url, (name, fields) in expected.items():
+        response = client.get(url)
+        _request_over()
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and response.mimetype == "text/html", url
+        assert f"PDF of {name}</h1>" in page and "prepared in the background" in page and '<nav' in page  # layout
+        assert {k: v for k, v in _form_fields(page).items() if k != "csrf_token"} == fields, url
+    for url in ("/reports/fairness.pdf?job=999999", "/reports/onboarding.pdf?cohort=2001-01-01",
+                "/reports/onboarding.pdf?cohort=not-a-date"):
+        assert client.get(url).status_code == 404, url
+        _request_over()
+    assert _count(Task) == 0  # a GET starts nothing
+    monkeypatch.undo()
+
+    fields = _form_fields(client.get(f"/reports/fairness.pdf?job={opening_id}").get_data(as_text=True))
+    _request_over()
+    status_url = _prepare(client, fields.pop("report"), **fields)
+    assert "The PDF is ready." in _wait_until_finished(client, status_url)
+    status, headers, data = _download(client, status_url + "/download")
+    assert status == 200 and "Hiring funnel and fairness: Loyalty team" in _pdf_text(data)
 
 
 def _run_worker(connection) -> None:
@@ -247,6 +305,9 @@ def test_starting_needs_the_forms_csrf_token(make_app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     status_url = _prepare(client, "retention", csrf_token=token)
     assert "The PDF is ready." in _wait_until_finished(client, status_url)
+    # The form the report's .pdf address shows carries its token too.
+    fields = _form_fields(client.get("/reports/retention.pdf").get_data(as_text=True))
+    assert fields["csrf_token"] and _prepare(client, **fields) != status_url
 
 
 def test_a_failing_render_is_reported_and_leaves_no_file(client, login_as, monkeypatch, caplog):

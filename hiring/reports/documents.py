@@ -1,8 +1,9 @@
 """The three big PDF reports (onboarding, funnel and fairness, offer and retention), built by one code path.
 
-The synchronous download routes and the background jobs (hiring/reports/background.py) both call build(),
-so a report prepared in the background is the very document the direct link gives. Each needs a request
-context (url_for, the locale); a job makes a test request context of its own.
+They are made only in the background (hiring/reports/background.py calls build()): at a large company one
+takes half a minute and hundreds of MB, more than a web request may. Each needs a request context (url_for,
+the locale); the task runner makes one for it. The onboarding report, whose size grows with the company, is
+rendered in parts (hiring/reports/parts.py).
 """
 from __future__ import annotations
 
@@ -18,18 +19,23 @@ from hiring.analytics import figures
 from hiring.bounds import to_int
 from hiring.extensions import db
 from hiring.onboarding.views import today
-from hiring.scoring.calibration_service import calibration
+from hiring.reports import parts
 from hiring.reports.pdf import render_pdf
+from hiring.scoring.calibration_service import calibration
 
 # The reports that may run in the background, and the name of the file each downloads as.
 FILENAMES = {"onboarding": "onboarding.pdf", "fairness": "funnel-and-fairness.pdf",
              "retention": "offer-and-retention.pdf"}
-# Progress steps in order; the status page words them.
+# Progress steps in order; the status page words them. A report rendered in parts says which part it is at
+# ("rendering 2/5", parts.part_step).
 STEPS = ("gathering", "rendering")
+# Table rows per part of the onboarding report: a part's WeasyPrint layout is what bounds the worker's memory
+# (about 300 rows of 9 columns make 8-10 pages).
+PART_ROWS = 300
 
 
 def _quiet(step: str) -> None:
-    """The default progress callback of a synchronous download: nobody is watching."""
+    """The default progress callback (tests, commands): nobody is watching."""
 
 
 def fairness_job(job_id: int | None):
@@ -125,13 +131,36 @@ def title(kind: str, params: Mapping) -> str:
     return _("The Offer and retention")
 
 
+def known_cohort(chosen: str) -> bool:
+    """Whether a cohort that started on `chosen` (YYYY-MM-DD, else 404) is in the programme now; 1 query."""
+    from hiring.onboarding.queries import cohort_list
+
+    day = cohort_day(chosen)
+    return any(c.started_on == day for c in cohort_list(db.session, today()))
+
+
+def onboarding_sections(data: dict) -> list[parts.Section]:
+    """The onboarding report's sections in order (reports/onboarding_pdf.html shows them): each cohort, or
+    that nobody is in the programme, then the year's graduates unless the report is about one cohort."""
+    sections = [parts.Section("cohort", rows, key=started) for started, rows in data["groups"]]
+    if not sections:
+        sections.append(parts.Section("nobody"))
+    if not data["cohort"]:
+        sections.append(parts.Section("graduates", data["graduates"]))
+    return sections
+
+
 def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) -> bytes:
-    """Render one of the reports to PDF bytes; `progress` hears "gathering" and then "rendering"."""
+    """Render one of the reports to PDF bytes; `progress` hears "gathering" and then "rendering" (for a report
+    of several parts, "rendering 1/N" and so on)."""
     progress("gathering")
     if kind == "onboarding":
         data = onboarding_data(params.get("cohort", ""))
-        template = "reports/onboarding_pdf.html"
-    elif kind == "fairness":
+        sections = parts.split(onboarding_sections(data), PART_ROWS)
+        # render_pdf is looked up now, not at import, so that a test may stand in for it.
+        return parts.render_joined(render_pdf, "reports/onboarding_pdf.html", title(kind, params), sections,
+                                   progress, cohort=params.get("cohort", ""))
+    if kind == "fairness":
         data = _fairness_data(params.get("job"))
         template = "reports/fairness_pdf.html"
     elif kind == "retention":

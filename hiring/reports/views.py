@@ -11,7 +11,7 @@ from hiring.auth.roles import RECRUITING, roles_required
 from hiring.extensions import db
 from hiring.models import Role
 from hiring.onboarding.views import today
-from hiring.reports import background, documents
+from hiring.reports import background, documents, parts
 from hiring.reports.csvfile import csv_response, pdf_response
 from hiring.reports.dossier import dossier
 from hiring.reports.pdf import render_pdf
@@ -48,8 +48,8 @@ def dossier_pdf(application_id: int):
 @bp.route("/retention.pdf")
 @roles_required(Role.HR, Role.ADMIN)
 def retention_pdf():
-    """The offer and retention report as a PDF, with the Kaplan-Meier charts as vector SVG."""
-    return pdf_response(documents.FILENAMES["retention"], documents.build("retention", {}))
+    """The offer and retention report's PDF: a page that offers to prepare it in the background."""
+    return _prepare_page("retention", {})
 
 
 @bp.route("/retention-cohorts.csv")
@@ -93,9 +93,8 @@ def fairness():
 @bp.route("/fairness.pdf")
 @roles_required(Role.HR, Role.ADMIN)
 def fairness_pdf():
-    """The funnel and fairness report as a PDF."""
-    params = documents.params_from("fairness", request.args)
-    return pdf_response(documents.FILENAMES["fairness"], documents.build("fairness", params))
+    """The funnel and fairness report's PDF (?job=): a page that offers to prepare it in the background."""
+    return _prepare_page("fairness", documents.params_from("fairness", request.args))
 
 
 @bp.route("/fairness.csv")
@@ -147,9 +146,11 @@ def onboarding():
 @bp.route("/onboarding.pdf")
 @roles_required(Role.HR, Role.ADMIN)
 def onboarding_pdf():
-    """The onboarding report as a PDF."""
-    return pdf_response(documents.FILENAMES["onboarding"],
-                        documents.build("onboarding", {"cohort": request.args.get("cohort", "")}))
+    """The onboarding report's PDF (?cohort=): a page that offers to prepare it in the background."""
+    params = documents.params_from("onboarding", request.args)
+    if params["cohort"] and not documents.known_cohort(params["cohort"]):
+        abort(404)
+    return _prepare_page("onboarding", params)
 
 
 @bp.route("/onboarding.csv")
@@ -177,14 +178,22 @@ def new_hire_pdf(enrollment_id: int):
     return pdf_response(f"onboarding-{enrollment_id}.pdf", render_pdf("reports/new_hire_pdf.html", title, **data))
 
 
-# The big reports take minutes at a large company: they are prepared in the background by the task runner
-# (hiring/reports/background.py) and downloaded once from a page that shows their progress. The direct .pdf
-# links above stay for small companies and scripts.
+# The big reports take minutes and hundreds of MB at a large company: they are prepared only in the
+# background by the task runner (hiring/reports/background.py) and downloaded once from a page that shows
+# their progress. Their .pdf addresses above render nothing: a GET starts no work either (an image tag on
+# another site could otherwise make HR's browser start renders), it shows the form that asks for it.
 
 # Where each report's page is, for the way back from a job's page.
 REPORT_PAGES = {"onboarding": lambda p: url_for("reports.onboarding", cohort=p.get("cohort") or None),
                 "fairness": lambda p: url_for("reports.fairness", job=p.get("job")),
                 "retention": lambda p: url_for("analytics.offers")}
+
+
+def _prepare_page(kind: str, params: dict):
+    """The small page a big report's .pdf address shows: the report is prepared in the background, and its
+    "Prepare the PDF" form (a POST, with the same parameters) starts that."""
+    return render_template("reports/prepare.html", report=kind, params=params, name=documents.title(kind, params),
+                           report_page=REPORT_PAGES[kind](params))
 
 
 @bp.route("/jobs", methods=["POST"])
@@ -212,7 +221,9 @@ def _own_job_or_404(job_id: str) -> background.PreparedReport:
 def report_job(job_id: str):
     """A report being prepared: its state and progress in words, and the download when it is ready."""
     prepared = _own_job_or_404(job_id)
-    return render_template("reports/job.html", job=prepared.task, name=documents.title(prepared.report, prepared.params),
+    step, part = parts.read_step(prepared.task.step)
+    return render_template("reports/job.html", job=prepared.task, step=step, part=part,
+                           name=documents.title(prepared.report, prepared.params),
                            report_page=REPORT_PAGES[prepared.report](prepared.params), started=prepared.task.created_at,
                            keep_hours=int(background.KEEP_FOR.total_seconds()) // 3600)
 

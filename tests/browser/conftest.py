@@ -20,6 +20,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]
+# A PDF rendered while the page waits (a dossier, a prepared report handed over): on two cores shared with the
+# rest of the suite, WeasyPrint has taken longer than the 15 s a click may otherwise take.
+PDF_TIMEOUT_MS = 90_000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 

@@ -14,6 +14,7 @@ from hiring.demo import DEMO_PASSWORD
 from hiring.extensions import db
 from hiring.models import Application, GateResult, Stage, User
 from tests.browser.test_login import sign_in
+from tests.browser.conftest import PDF_TIMEOUT_MS
 
 RECRUITER = "recruiter@demo.example"
 
@@ -65,7 +66,7 @@ def test_dutch_recruiter_sees_pipeline_scorecard_and_pdf_in_dutch(page, live_app
     page.goto(page.url.split("/interviews")[0] + f"/pipeline/candidates/{_hired_candidate(live_app[0])}")
     page.get_by_role("link", name="Besluitdossier").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Besluitdossier")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=PDF_TIMEOUT_MS) as info:
         page.get_by_role("link", name="PDF downloaden").click()
     data = Path(info.value.path()).read_bytes()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
