@@ -110,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     from hiring.careers.views import bp as careers_bp
     app.register_blueprint(careers_bp)
+    from hiring.pipeline.duplicate_views import bp as duplicates_bp
+    app.register_blueprint(duplicates_bp)
 
 
 def register_limits(app: Flask) -> None:

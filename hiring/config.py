@@ -199,6 +199,8 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         "PRIVACY_RETENTION_DAYS": _days("PRIVACY_RETENTION_DAYS", 28),
         "PRIVACY_CONSENT_RETENTION_DAYS": _days("PRIVACY_CONSENT_RETENTION_DAYS", 365),
         "PRIVACY_CONTACT": os.environ.get("PRIVACY_CONTACT", "").strip(),
+        # After how many days `flask purge-candidates` confirms a merge of duplicate candidates nobody undid.
+        "MERGE_CONFIRM_DAYS": _days("MERGE_CONFIRM_DAYS", 30),
         # How long `flask backup` keeps its copies in instance/backups/: a copy holds every candidate as they
         # were, anonymised ones included, so it must go too (see the README's Backups).
         "BACKUP_KEEP_DAYS": _days("BACKUP_KEEP_DAYS", 30),

@@ -31,6 +31,7 @@ NAV_ITEMS = (
     NavItem(_l("Calibration"), "scoring.calibration"),
     NavItem(_l("Fairness"), "reports.fairness"),
     NavItem(_l("Model"), "scoring.retention_model"),
+    NavItem(_l("Erasure requests"), "privacy.erasure_requests"),
     NavItem(_l("Users"), "admin.users"),
     NavItem(_l("Audit log"), "admin.audit_log"),
     NavItem(_l("Profile"), "auth.profile"),

@@ -27,6 +27,9 @@ def _test_config(database_url: str, **extra) -> dict:
         # Stale dashboard figures are refreshed inline, so that no test leaves a thread behind;
         # tests/test_snapshots.py turns the background refresh on and joins it.
         "SNAPSHOT_BACKGROUND_REFRESH": False,
+        # Documents' text is read in the request that stores them, so that no test leaves a thread reading
+        # (or counted among its queries); tests/test_file_text.py turns the task runner on and waits for it.
+        "FILE_TEXT_BACKGROUND": False,
     }
     config.update(extra)
     return config

@@ -85,6 +85,9 @@ MATRIX = [
     row("/pipeline/import", **R),
     row("/pipeline/candidates/{candidate}", **R),
     row("/pipeline/candidates/999999", admin=404, hr=404, recruiter=404),
+    row("/duplicates/", **R),  # possible duplicate candidates (tests/test_duplicates.py has the pairs)
+    row("/duplicates/999999", admin=404, hr=404, recruiter=404),
+    row("/duplicates/merges/999999", admin=404, hr=404, recruiter=404),
     # A candidate's files: for the roles that see the candidate page, never an interviewer's, even one who
     # interviews them; a file asked for under another candidate is as unknown as no file.
     row("/pipeline/candidates/{candidate}/files/{cv}", **R),
@@ -112,6 +115,7 @@ MATRIX = [
     row("/careers/jobs/{job}/applied", anonymous="home", admin="home", hr="home", recruiter="home",
         interviewer="home", new_hire="home"),
     row("/privacy/candidates/999999/erase", admin=404, hr=404),
+    row("/privacy/erasure-requests", admin=200, hr=200),
     # Only the assigned interviewer fills in a scorecard.
     row("/interviews/{my_assignment}/scorecard", interviewer=200),
     row("/interviews/{my_assignment}/scorecard/amend", interviewer="home"),  # nothing submitted yet
@@ -135,7 +139,10 @@ MATRIX = [
     row("/offer/999999/decide?choice=stayed", admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
 ]
 
-PUBLIC_OR_TOKEN = {"static", "auth.login", "auth.set_password", "pipeline.self_identification"}
+# Reached by a signed link, whoever is signed in (tests/test_careers_status.py tries the links).
+PUBLIC_OR_TOKEN = {"static", "auth.login", "auth.set_password", "pipeline.self_identification",
+                   "careers.status.page", "careers.status.withdraw", "careers.status.download",
+                   "careers.status.erasure"}
 
 
 @pytest.fixture

@@ -45,6 +45,8 @@ from hiring.auth.tokens import make_set_password_token
 from hiring.bounds import MAX_ID
 from hiring.extensions import db
 from hiring.models import (
+    DuplicateSuspicion,
+    ErasureRequest,
     Enrollment,
     GateResult,
     InterviewKind,
@@ -54,11 +56,13 @@ from hiring.models import (
     Role,
     SignOff,
     Stage,
+    SuspicionReason,
     TaskOwner,
     utcnow,
 )
 from hiring.onboarding.enrolment import enrol
-from hiring.pipeline import importing, selfid
+from hiring.careers import status
+from hiring.pipeline import importing, merging, selfid
 from tests import factories
 from tests.conftest import _test_config, empty_all_tables
 
@@ -186,14 +190,28 @@ def _build_world() -> World:
                                          deadline=utcnow() - timedelta(days=3), decision=OfferDecision.STAYED,
                                          decided_at=utcnow() - timedelta(days=5), recorded_by_id=stayer.id)])
     db.session.flush()
+    # Possible duplicates (hiring/pipeline/merging.py): a pair to decide on, and a merge not confirmed yet.
+    twins = [factories.candidate(f"Tim Twin {n}", f"tim{n}@fuzz.test").id for n in range(4)]
+    pairs = [DuplicateSuspicion(candidate_id=twins[n + 1], other_candidate_id=twins[n],
+                                reason=SuspicionReason.SAME_PHONE) for n in (0, 2)]
+    db.session.add_all(pairs)
+    db.session.flush()
+    merge = merging.merge(db.session, pairs[1].id, actor_id=staff[Role.RECRUITER].id)
+    # An erasure request from a candidate's status page, for the privacy officer to close.
+    asked = ErasureRequest(candidate_id=applied.candidate_id)
+    db.session.add(asked)
+    db.session.flush()
     emails = {role.value: user.email for role, user in staff.items()} | {Role.NEW_HIRE.value: new_hire.email}
     ids = {"user_id": interviewer.id, "assignment_id": drafts[-1].id, "job_id": job.id,
            "offer_id": offer.id, "hire_id": eligible.id, "application_id": applied.id,
            "candidate_id": applied.candidate_id, "value_id": values[0].id,
            "enrollment_id": in_programme.enrollment.id, "programme_task_id": programme[0].id,
-           "enrollment_task_id": waiting.id}
+           "enrollment_task_id": waiting.id, "suspicion_id": pairs[0].id, "merge_id": merge.id, "request_id": asked.id}
     tokens = {"pipeline.self_identification": selfid.make_token(applied.candidate_id),
               "auth.set_password": make_set_password_token(graduate)}
+    # The candidate's own status page (hiring/careers/status.py): its link is its key, for each of its actions.
+    tokens |= dict.fromkeys(("careers.status.page", "careers.status.withdraw", "careers.status.download",
+                             "careers.status.erasure"), status.make_token(applied.candidate_id))
     return World(emails, ids, tokens, job.title,
                  {role.value: draft.id for role, draft in zip(staff, drafts, strict=True)})
 
@@ -493,12 +511,14 @@ class Visitor:
         tracebacks = self.app.extensions["fuzz_tracebacks"].texts
         tracebacks.clear()
         before = self.rows()
-        response = self.client.post(url, data=posted)
+        response = self.client.post(url, data=posted, buffered=True)  # read whole, so a sent file is closed
         after = self.rows()
         status = response.status_code
         assert status < 500, (f"{status} for POST {url} as {self.role} with {_short(posted)}\n"
                               + "\n".join(tracebacks))
-        refused = status >= 400 or any(m in response.get_data(as_text=True) for m in REFUSAL_MARKERS)
+        # A download (a candidate's zip of their data) is an answer, not a refusal; only pages are read.
+        text = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+        refused = status >= 400 or any(m in text for m in REFUSAL_MARKERS)
         if 300 <= status < 400 and not refused:
             landing = self.client.get(response.headers["Location"])
             refused = 'class="flash flash-error"' in landing.get_data(as_text=True)

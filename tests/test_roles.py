@@ -21,6 +21,8 @@ def test_only_login_set_password_the_careers_site_and_static_files_are_public(ap
     public = {rule.endpoint for rule in app.url_map.iter_rules() if allowed_roles(rule.endpoint) == PUBLIC}
     assert public == {"auth.login", "auth.set_password", "pipeline.self_identification", "privacy.notice",
                       "careers.index", "careers.job", "careers.apply", "careers.applied", "careers.theme",
+                      "careers.status.page", "careers.status.withdraw", "careers.status.download",
+                      "careers.status.erasure",
                       "static"}
 
 

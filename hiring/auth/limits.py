@@ -176,6 +176,7 @@ def init_app(app: Flask) -> Limiter:
         lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_signed_in_user, methods=["POST"],
         deduct_when=_wrong_current_password, scope="password-change")(app.view_functions["auth.change_password"])
     limit_applications(app, limiter)
+    limit_status_page(app, limiter)
     app.extensions["hiring.limiter"] = limiter
     return limiter
 
@@ -194,9 +195,33 @@ def _application_email() -> str:
 
 def limit_applications(app: Flask, limiter: Limiter) -> None:
     """Limit applications per client address and per e-mail typed; past either, a 429 in the careers layout."""
-    view = limiter.limit(lambda: current_app.config.get("APPLY_LIMIT_PER_EMAIL", APPLY_LIMIT_PER_EMAIL),
+    view = limiter.limit(lambda: current_app.config["APPLY_LIMIT_PER_EMAIL"],
                          key_func=_application_email, methods=["POST"],
                          scope="apply-email")(app.view_functions["careers.apply"])
-    view = limiter.limit(lambda: current_app.config.get("APPLY_LIMIT_PER_ADDRESS", APPLY_LIMIT_PER_ADDRESS),
+    view = limiter.limit(lambda: current_app.config["APPLY_LIMIT_PER_ADDRESS"],
                          methods=["POST"], scope="apply-address")(view)
     app.view_functions["careers.apply"] = view
+
+
+# The careers site's status page (hiring/careers/status_views.py): its buttons (withdraw, download my data, ask
+# for erasure) counted together, per address and per link; a download builds a zip, so a loop is refused early.
+STATUS_LIMIT_PER_ADDRESS = "30 per hour"
+STATUS_LIMIT_PER_LINK = "10 per hour"
+STATUS_ENDPOINTS = ("careers.status.withdraw", "careers.status.download", "careers.status.erasure")
+
+
+def _status_link() -> str:
+    """The counter's name for a status link: a digest of its token, which is the key to the page."""
+    token = (request.view_args or {}).get("token", "")
+    return "status-link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def limit_status_page(app: Flask, limiter: Limiter) -> None:
+    """Limit the status page's POSTs per client address and per link; past either, a 429 in the careers layout."""
+    per_link = limiter.shared_limit(lambda: current_app.config.get("STATUS_LIMIT_PER_LINK", STATUS_LIMIT_PER_LINK),
+                                    scope="status-link", key_func=_status_link, methods=["POST"])
+    per_address = limiter.shared_limit(
+        lambda: current_app.config.get("STATUS_LIMIT_PER_ADDRESS", STATUS_LIMIT_PER_ADDRESS),
+        scope="status-address", methods=["POST"])
+    for endpoint in STATUS_ENDPOINTS:
+        app.view_functions[endpoint] = per_address(per_link(app.view_functions[endpoint]))

@@ -115,6 +115,7 @@ def _store_cover_letter(session: Session, application: Application, text: str) -
     session.flush()
     record(session, actor_id=None, action="candidate_file_added", entity_type="candidate",
            entity_id=candidate_id, file_id=document.id, kind=FileKind.COVER_LETTER.value, type="txt")
+    files_service.ask_for_text(session, document, content)  # the letter's words for the candidate search
     return document
 
 

@@ -13,7 +13,9 @@ from flask_babel import get_locale, gettext as _
 from hiring import clock
 from hiring.auth.roles import public
 from hiring.careers import applying, queries
+from hiring.careers import status as status_page  # not `status`: apply() has a local of that name
 from hiring.careers.jsonld import job_posting, script_json
+from hiring.careers.status_views import bp as status_bp
 from hiring.errorpages import MESSAGES, too_large_message
 from hiring.errors import DomainError
 from hiring.extensions import db
@@ -24,6 +26,7 @@ from hiring.pipeline import selfid
 
 bp = Blueprint("careers", __name__, url_prefix="/careers")
 bp.after_request(remember_choice)
+bp.register_blueprint(status_bp)  # the candidate's status page: careers.status.*, in this layout
 JOBS_PER_PAGE = 20
 THEME_SECONDS = 3600  # the colour changes only with the settings; an hour's cache spares a request per page
 APPLIED = "careers_applied"  # the session's note of the last application, for its confirmation page
@@ -111,7 +114,7 @@ def apply(job_id: int):
     status = 200
     if form.is_submitted():
         if form.website.data:
-            return _confirm(job_id, selfid.make_void_token(db.session))
+            return _confirm(job_id, None)
         valid = form.validate()
         stamp = applying.stamp_problem(form.started.data, job_id)
         problem = applying.stamp_message(stamp) if stamp else None
@@ -130,10 +133,9 @@ def apply(job_id: int):
                 status = error.status
             else:
                 db.session.commit()
-                # Only a new candidate's own link: with an e-mail known already, whoever typed it may not be
-                # that person, so the link stores nothing (and looks the same, so the page tells nothing).
-                return _confirm(job_id, selfid.make_token(received.candidate_id) if received.new_candidate
-                                else selfid.make_void_token(db.session))
+                # Only a new candidate's own links: with an e-mail known already, whoever typed it may not be
+                # that person, so the links store and show nothing (and look the same, so the page tells nothing).
+                return _confirm(job_id, received.candidate_id if received.new_candidate else None)
         if status == 200:
             status = 400
     return render_template("careers/apply.html", job=found, form=form, problem=problem,
@@ -141,9 +143,14 @@ def apply(job_id: int):
                            notice_version=applying.notice_version()), status
 
 
-def _confirm(job_id: int, token: str):
-    """Post/redirect/get: the confirmation is a page of its own, which a reload does not send again."""
-    session[APPLIED] = {"job": job_id, "selfid": token}
+def _confirm(job_id: int, candidate_id: int | None):
+    """Post/redirect/get: the confirmation is a page of its own, which a reload does not send again. Its links
+    (self-identification, status) are the candidate's, or void ones that look the same for None."""
+    if candidate_id is None:
+        tokens = {"selfid": selfid.make_void_token(db.session), "status": status_page.make_void_token(db.session)}
+    else:
+        tokens = {"selfid": selfid.make_token(candidate_id), "status": status_page.make_token(candidate_id)}
+    session[APPLIED] = {"job": job_id, **tokens}
     return redirect(url_for(".applied", job_id=job_id), code=303)
 
 
@@ -157,7 +164,10 @@ def applied(job_id: int):
     found = queries.public_job(db.session, job_id)
     title = found.title if found is not None else None
     return render_template("careers/applied.html", job_id=job_id, title=title,
-                           selfid_link=url_for("pipeline.self_identification", token=note["selfid"]))
+                           selfid_link=url_for("pipeline.self_identification", token=note["selfid"]),
+                           status_link=url_for("careers.status.page", token=note.get("status")
+                                               or status_page.make_void_token(db.session), _external=True),
+                           status_days=status_page.link_days())
 
 
 @bp.errorhandler(413)

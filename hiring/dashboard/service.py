@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hiring.careers.applying import SOURCE as CAREERS_SITE
+from hiring.pipeline.duplicates import open_count as open_duplicates
 from hiring.models.stage_counts import StageCount
 from hiring.models import (
     Application,
@@ -210,16 +211,19 @@ def hr_alerts() -> dict:
 def home_summary(session: Session, user: User, today: date) -> dict:
     """Everything the user's home page shows, chosen by their role."""
     if user.role is Role.ADMIN:
-        return {"users_by_role": users_by_role(session), "jobs": open_jobs(session)}
+        return {"users_by_role": users_by_role(session), "jobs": open_jobs(session),
+                "open_duplicates": open_duplicates(session)}
     if user.role is Role.HR:
         return {
+            "open_duplicates": open_duplicates(session),
             "jobs": open_jobs(session),
             "cohorts": onboarding_cohorts(session),
             "offers_waiting": offers_waiting(session),
             **hr_alerts(),
         }
     if user.role is Role.RECRUITER:
-        return {"jobs": open_jobs(session), **waiting_on_recruiting(session)}
+        return {"jobs": open_jobs(session), **waiting_on_recruiting(session),
+                "open_duplicates": open_duplicates(session)}
     if user.role is Role.INTERVIEWER:
         return {"interviews": pending_interviews(session, user.id)}
     raise ValueError("a new hire's home is their checklist (hiring.onboarding)")

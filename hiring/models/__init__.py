@@ -10,6 +10,8 @@ from hiring.models.candidates import (
     Stage,
     StageChange,
 )
+from hiring.models.duplicates import CandidateMerge, DuplicateSuspicion, SuspicionReason, SuspicionState
+from hiring.models.erasure_requests import ErasureRequest
 from hiring.models.files import FileChunk, StoredFile
 from hiring.models.hires import EndReason, Hire
 from hiring.models.interviews import (
@@ -39,11 +41,11 @@ from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
 
 __all__ = [
-    "Application", "AuditEvent", "Base", "Candidate", "CandidateFile", "CoreValue", "DataVersion", "EndReason",
-    "Enrollment", "EnrollmentTask", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
+    "Application", "AuditEvent", "Base", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
+    "Enrollment", "EnrollmentTask", "ErasureRequest", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
     "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
-    "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "Task",
-    "TaskOwner",
+    "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",
+    "SuspicionState", "Task", "TaskOwner",
     "User", "UserSession", "WEEKS", "utcnow",
 ]

@@ -54,3 +54,40 @@ class CandidateFile(Base):
 
     def __repr__(self) -> str:
         return f"<CandidateFile {self.id} {self.kind} of candidate {self.candidate_id}>"
+
+
+class TextStatus(enum.StrEnum):
+    """What reading a document's text came to (hiring/filetext.py)."""
+
+    FOUND = "found"
+    NONE = "none"  # read, without a word in it: a scanned image, most likely
+    UNREADABLE = "unreadable"  # damaged, encrypted or too large to read safely
+
+
+class CandidateFileText(Base):
+    """What the candidate search keeps of one document: its distinct words, folded (hiring/filetext.py).
+
+    A row of its own, tied to the document: deleting the document (or its stored file, as erasure does)
+    deletes it (ON DELETE CASCADE). Only the words are kept, not the text: the search needs no more, and a
+    bag of words tells less about a person than their sentences. The full-text index over `words` is made by
+    migration 0016 outside the metadata (hiring/models/search.py): FTS5 on SQLite, a GIN index on PostgreSQL.
+    """
+
+    __tablename__ = "candidate_file_texts"
+    __table_args__ = (
+        sa.CheckConstraint("status = 'found' OR words = ''", name="words_only_when_found"),
+    )
+
+    candidate_file_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate_files.id", ondelete="CASCADE"),
+                                                   primary_key=True, autoincrement=False)
+    # The candidate's id again, so that a search maps matching documents to candidates without a join.
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    status: Mapped[TextStatus] = mapped_column(enum_column(TextStatus, "candidate_file_text_status"))
+    # A code for logs and the hint on the candidate page (hiring/filetext.py), never words of the document.
+    reason: Mapped[str | None] = mapped_column(sa.String(20))
+    truncated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    words: Mapped[str] = mapped_column(sa.Text, default="")
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CandidateFileText of file {self.candidate_file_id}: {self.status}>"

@@ -53,6 +53,16 @@ class Candidate(Base):
     retention_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     retention_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The keys likely duplicates are looked up by (hiring/pipeline/duplicates.py keeps them; null when there
+    # is nothing to compare, and after anonymisation): the phone's digits, the e-mail without dots or +tags
+    # where the provider ignores them, and the e-mail's domain with the name's first letters, folded.
+    phone_digits: Mapped[str | None] = mapped_column(sa.String(24), index=True)
+    email_key: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    name_block: Mapped[str | None] = mapped_column(sa.String(260), index=True)
+    # Set while this candidate is merged into another and the merge is not confirmed: a shell, hidden from
+    # lists and search, whose page leads to the kept candidate. No ON DELETE: the kept candidate cannot be
+    # deleted while a shell points at it (the merge is confirmed or undone first; erasure confirms it).
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("candidates.id"), index=True)
 
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
 

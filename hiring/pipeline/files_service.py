@@ -2,9 +2,16 @@
 
 Functions take a session and plain values, flush but never commit, and raise hiring.errors. The careers
 site's application form (issue 20, item 2) adds a CV through `add_file` with no uploader.
+
+Every document kept is read for the candidate search (issue 20, item 4): `ask_for_text` asks the task runner
+(kind "files.text") once the upload's transaction commits, so that no web request parses a stranger's PDF;
+the task keeps the document's words in a row of their own (CandidateFileText), which goes with the document.
+With FILE_TEXT_BACKGROUND off (the tests, as SNAPSHOT_BACKGROUND_REFRESH) it is read at once, in the upload's
+transaction.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -15,10 +22,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from hiring import attachments, files
+from hiring import attachments, filetext, files, tasks
 from hiring.audit import record
 from hiring.errors import Conflict, DomainError, NotFound
-from hiring.models import Application, Candidate, CandidateFile, FileKind, StoredFile, User, utcnow
+from hiring.extensions import db
+from hiring.models import Application, Candidate, CandidateFile, FileChunk, FileKind, StoredFile, User, utcnow
+from hiring.models.candidate_files import CandidateFileText, TextStatus
+from hiring.models.search import drop_deleted_words
+
+log = logging.getLogger(__name__)
 
 KIND_LABELS = {FileKind.CV: _l("CV"), FileKind.COVER_LETTER: _l("Cover letter"), FileKind.OTHER: _l("Other")}
 # A letter typed into the careers site's form is kept as text among the documents (never an upload type).
@@ -60,16 +72,29 @@ class FileRow:
     size: int
     uploaded_at: datetime
     uploaded_by: str | None  # None: the candidate, or an account since deleted
+    # What reading its text for the search came to; None while it has not been read yet.
+    text_status: TextStatus | None = None
+
+    @property
+    def text_hint(self) -> str | None:
+        """Why the search cannot find the candidate by this document, when it cannot."""
+        if self.text_status == TextStatus.NONE:
+            return _("No text found (a scanned image?): the search cannot find words in it.")
+        if self.text_status == TextStatus.UNREADABLE:
+            return _("Its text could not be read: the search cannot find words in it.")
+        return None
 
 
 def list_files(session: Session, candidate_id: int) -> list[FileRow]:
-    """The candidate's files, newest first, with who uploaded each; one query."""
+    """The candidate's files, newest first, with who uploaded each and whether their text was read; one query."""
     rows = session.execute(
-        sa.select(CandidateFile, User.name).outerjoin(User, CandidateFile.uploaded_by_id == User.id)
+        sa.select(CandidateFile, User.name, CandidateFileText.status)
+        .outerjoin(User, CandidateFile.uploaded_by_id == User.id)
+        .outerjoin(CandidateFileText, CandidateFileText.candidate_file_id == CandidateFile.id)
         .where(CandidateFile.candidate_id == candidate_id)
         .order_by(CandidateFile.uploaded_at.desc(), CandidateFile.id.desc())).all()
     return [FileRow(f.id, f.kind, f.display_name, TYPE_LABELS.get(EXTENSIONS.get(f.content_type, ""), "?"),
-                    f.size, f.uploaded_at, name) for f, name in rows]
+                    f.size, f.uploaded_at, name, status) for f, name, status in rows]
 
 
 def _chunks(stream: BinaryIO):
@@ -111,7 +136,89 @@ def add_file(session: Session, candidate_id: int, *, stream: BinaryIO, filename:
     session.flush()
     record(session, actor_id=actor_id, action="candidate_file_added", entity_type="candidate",
            entity_id=candidate_id, file_id=document.id, kind=kind.value, type=detected.kind)
+    ask_for_text(session, document, stream)
     return document
+
+
+# --- the documents' text, for the candidate search -----------------------------------------------------------
+
+TEXT_TASK = "files.text"
+_STATUS = {None: TextStatus.FOUND, filetext.NO_TEXT: TextStatus.NONE}
+
+
+def ask_for_text(session: Session, document: CandidateFile, content: bytes | BinaryIO) -> None:
+    """Have a new document's words read for the search: by the task runner once the caller's transaction
+    commits (FILE_TEXT_BACKGROUND, the default), else now, from `content` (its bytes, or the seekable upload
+    they came from), in it. One statement either way: the task's row, or the words' row."""
+    if current_app.config.get("FILE_TEXT_BACKGROUND", True):
+        # A new document: no task for it can be pending, so no look for one (dedupe) either.
+        tasks.enqueue(session, TEXT_TASK, {"file": document.id}, dedupe=False)
+        return
+    if not isinstance(content, bytes):
+        content.seek(0)
+        content = content.read()
+    keep_words(session, read_words(document.id, document.candidate_id, document.content_type, content))
+
+
+def load_document(session: Session, candidate_file_id: int) -> tuple[int, str, bytes] | None:
+    """A document's candidate, content type and content (at most ATTACHMENT_MAX_BYTES, checked on the way
+    in); None when it is gone. Two queries."""
+    row = session.execute(sa.select(CandidateFile.candidate_id, CandidateFile.content_type, CandidateFile.file_id)
+                          .where(CandidateFile.id == candidate_file_id)).first()
+    if row is None:
+        return None
+    content = b"".join(session.scalars(sa.select(FileChunk.data).where(FileChunk.file_id == row.file_id)
+                                       .order_by(FileChunk.seq)))
+    return row.candidate_id, row.content_type, content
+
+
+def read_words(candidate_file_id: int, candidate_id: int, content_type: str, content: bytes) -> dict:
+    """The words' row of a document, as values: its text read (hiring/filetext.py) and kept as search words.
+    No database. Logs ids and codes only, never a word of the document."""
+    extracted = filetext.extract(content, content_type)
+    words = filetext.search_words(extracted.text)
+    reason = extracted.reason or (None if words else filetext.NO_TEXT)  # text, but not one word of it
+    status = _STATUS.get(reason, TextStatus.UNREADABLE)
+    log.info("candidate file %s: text %s (%s%s)", candidate_file_id, status.value, reason or "ok",
+             ", truncated" if extracted.truncated else "")
+    return {"candidate_file_id": candidate_file_id, "candidate_id": candidate_id, "status": status,
+            "reason": reason, "truncated": extracted.truncated, "read_at": utcnow(),
+            "words": words if status == TextStatus.FOUND else ""}
+
+
+def keep_words(session: Session, values: dict, *, replace: bool = False) -> None:
+    """Write a document's words' row in the caller's transaction, replacing the one kept before (`replace`).
+    IntegrityError when the document is gone meanwhile."""
+    if replace:
+        session.execute(sa.delete(CandidateFileText)
+                        .where(CandidateFileText.candidate_file_id == values["candidate_file_id"])
+                        .execution_options(synchronize_session=False))
+    session.execute(sa.insert(CandidateFileText).values(**values))
+
+
+def _read_text_task(task, progress) -> None:
+    """The task: read one document's text; "missing" when the document went before (or while) it ran.
+
+    Reading and writing are two transactions, and the one that writes begins with a write: on SQLite a
+    transaction that read first could not write once another connection had written meanwhile (a busy
+    snapshot, refused at once rather than waited for), and parsing takes long enough for that to happen."""
+    candidate_file_id = int(task.params["file"])
+    loaded = load_document(db.session, candidate_file_id)
+    db.session.rollback()  # nothing written: the read ends here
+    if loaded is None:
+        raise tasks.Failed("missing")
+    values = read_words(candidate_file_id, *loaded)
+    try:
+        keep_words(db.session, values, replace=True)
+        db.session.commit()
+    except sa.exc.IntegrityError:  # deleted meanwhile: its row would point at nothing
+        db.session.rollback()
+        raise tasks.Failed("missing") from None
+
+
+# Minutes at most for a document of 10 MB; one more attempt after an unexpected failure (a database that
+# was busy), half a minute later.
+tasks.register(TEXT_TASK, _read_text_task, retries=1, backoff=30.0, timeout=5 * 60, give_up_after=30 * 60)
 
 
 def _document(session: Session, candidate_id: int, file_id: int) -> CandidateFile:
@@ -127,8 +234,10 @@ def delete_file(session: Session, candidate_id: int, file_id: int, *, actor_id: 
     """Delete one of the candidate's files, its content with it; audited with ids and codes."""
     document = _document(session, candidate_id, file_id)
     kind = document.kind
-    files.delete(session, document.file_id)  # the row and the chunks go with it (ON DELETE CASCADE)
+    # The row, the chunks and the words kept for the search go with it (ON DELETE CASCADE).
+    files.delete(session, document.file_id)
     session.expunge(document)
+    drop_deleted_words(session)  # and the search's index forgets them now, not at some later merge
     record(session, actor_id=actor_id, action="candidate_file_deleted", entity_type="candidate",
            entity_id=candidate_id, file_id=file_id, kind=kind.value)
     session.flush()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hiring.audit import record
 from hiring.errors import DomainError
 from hiring.models import Application, Candidate, Job, JobStatus, Stage, StageChange, utcnow
-from hiring.pipeline import csvfile
+from hiring.pipeline import csvfile, duplicates
 from hiring.postgres import once_more_after_race
 from hiring.privacy.consent import notice_given, set_consent
 from hiring.textinput import without_bidi_controls
@@ -154,6 +154,7 @@ def check_rows(session: Session, rows: list[tuple[int, dict[str, str]]]) -> tupl
     existing = {}
     for chunk in _chunks(emails):
         existing.update({c.email: c for c in session.scalars(sa.select(Candidate).where(Candidate.email.in_(chunk)))})
+    existing = duplicates.resolve_shells(session, existing)  # a merged-away address means the kept candidate
     applied = set()
     ids = [c.id for c in existing.values()]
     for chunk in _chunks(ids):
@@ -186,7 +187,7 @@ def _import_rows(session: Session, rows: list[tuple[int, dict[str, str]]], *, ac
     # Bulk inserts in a few statements rather than the ORM's one INSERT per object: a file of thousands of
     # rows must not take thousands of round trips. RETURNING gives the new ids keyed by what we know.
     now = utcnow()
-    ids = {known.email: known.id for _r, known in ready if known is not None}
+    ids = {r[2]: known.id for r, known in ready if known is not None}  # by the row's address (a shell's: kept)
     # Any row saying yes gives consent; "no" never withdraws a known candidate's earlier consent (that is
     # done on the candidate page, audited). Every candidate imported was given the privacy notice.
     consenting = {r[2] for r, _k in ready if r[6]}
@@ -195,7 +196,8 @@ def _import_rows(session: Session, rows: list[tuple[int, dict[str, str]]], *, ac
         if known is None and email not in new:
             new[email] = {"name": name, "email": email, "phone": phone, "source": source, "created_at": now,
                           "privacy_notice_at": now, "retention_consent": email in consenting,
-                          "retention_consent_at": now if email in consenting else None}
+                          "retention_consent_at": now if email in consenting else None,
+                          **duplicates.candidate_keys(name, email, phone)}
         elif known is not None:
             notice_given(known, now)
             if email in consenting:
@@ -203,6 +205,7 @@ def _import_rows(session: Session, rows: list[tuple[int, dict[str, str]]], *, ac
     for chunk in _chunks(list(new.values())):
         ids.update((email, cid) for cid, email in session.execute(
             sa.insert(Candidate).returning(Candidate.id, Candidate.email), chunk))
+    duplicates.look_for_duplicates(session, [ids[email] for email in new], actor_id=actor_id)
     applications = [{"candidate_id": ids[email], "job_id": job.id, "stage": Stage.APPLIED, "applied_at": now,
                      "stage_changed_at": now} for (_n, _name, email, _p, _s, job, _c), _k in ready]
     application_ids = []

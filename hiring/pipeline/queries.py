@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
+from hiring import filetext
 from hiring.models import (
     Application,
     Candidate,
@@ -113,18 +114,51 @@ def _contains(q: str, dialect: str) -> sa.ColumnElement:
     return sa.or_(Candidate.name.ilike(pattern, escape="\\"), Candidate.email.ilike(pattern, escape="\\"))
 
 
+def _name_matches(q: str, dialect: str) -> sa.Select:
+    if dialect == "sqlite" and len(q) >= TRIGRAM:
+        return search.matching_ids(q)
+    return sa.select(Candidate.id).where(_contains(q, dialect))
+
+
+def document_words(q: str) -> list[str]:
+    """The words a search looks for in documents: none for an e-mail address or a part of one (that is the
+    name and e-mail search's), nor for single letters or digits (see hiring/filetext.query_words)."""
+    return [] if "@" in q else filetext.query_words(q)
+
+
 def matching_candidates(q: str, dialect: str) -> sa.Select:
-    """Ids of the candidates whose name or e-mail contains `q` (stripped), ignoring case.
+    """Ids of the candidates whose name or e-mail contains `q` (stripped), ignoring case, or with a document
+    (a CV, a letter, another file) holding every word of `q` (see document_words and search.PREFIX_FROM).
 
     A substring can start anywhere in a name ("jansen" finds "Pim Jansen", "b.j@" an e-mail), so no B-tree
     index can answer it; a trigram index can (migration 0008): on SQLite the FTS5 table `candidate_search`,
     whose rowids are the candidates' ids, on PostgreSQL the pg_trgm GIN indexes under ILIKE. Either finds a
     name's candidates without reading the others (a millisecond or two for a person at 100,000), except
-    for a text shorter than a trigram (see TRIGRAM)."""
+    for a text shorter than a trigram (see TRIGRAM). Documents are found by whole words through an index of
+    their own (migration 0016), in the same statement (a UNION): the search still costs one look-up.
+
+    Everyone who may use the candidate list (RECRUITING) may open the candidates' files too, so the list
+    finds by documents for all of them; interviewers have neither."""
     q = q.strip()
-    if dialect == "sqlite" and len(q) >= TRIGRAM:
-        return search.matching_ids(q)
-    return sa.select(Candidate.id).where(_contains(q, dialect))
+    names = _name_matches(q, dialect)
+    words = document_words(q)
+    if not words:
+        return names
+    return sa.union(names, search.document_candidate_ids(words, dialect))
+
+
+def found_in_documents(q: str, candidates) -> set[int]:
+    """Of the candidates a search found, the ids of those whose name and e-mail do not contain `q`, folded as
+    the index folds it: found by their documents, which the list says. No query: the page has the names."""
+    q = q.strip()
+    if not q or not document_words(q):
+        return set()
+
+    def folded(text: str) -> str:
+        return "".join(_fold(char) for char in text)
+
+    needle = folded(q)
+    return {c.id for c in candidates if needle not in folded(c.name) and needle not in folded(c.email)}
 
 
 def application_list(session: Session, q: str = "", job_id: int | None = None, stage: Stage | None = None,
@@ -164,7 +198,9 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
         else:
             if sort != "name":
                 keys = keys.join(Candidate, Application.candidate_id == Candidate.id)
-            keys = keys.where(_contains(q, dialect))
+            words = document_words(q)
+            keys = keys.where(sa.or_(_contains(q, dialect), Candidate.id.in_(
+                search.document_candidate_ids(words, dialect))) if words else _contains(q, dialect))
             count = count.where(Application.candidate_id.in_(matching_candidates(q, dialect)))
     load = (
         sa.select(Application)

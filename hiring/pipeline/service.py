@@ -24,6 +24,7 @@ from hiring.models import (
     User,
     utcnow,
 )
+from hiring.pipeline.duplicates import look_for_duplicates
 from hiring.pipeline.hire import make_hire
 from hiring.pipeline.stages import OPEN_STAGES, check_move
 from hiring.postgres import once_more_after_race
@@ -89,6 +90,10 @@ def _add_candidate(session: Session, *, name: str, email: str, phone: str | None
     email = normalise_email(email)
     phone, source = _single_line(phone), _single_line(source)
     candidate = session.scalar(sa.select(Candidate).where(Candidate.email == email))
+    if candidate is not None and candidate.merged_into_id is not None:
+        # A merged-away address: the person's applications are with the candidate it was merged into.
+        candidate = session.get(Candidate, candidate.merged_into_id)
+    new, known_phone = candidate is None, candidate.phone if candidate is not None else None
     if candidate is None:
         name = _single_line(name)
         if name is None:
@@ -112,6 +117,8 @@ def _add_candidate(session: Session, *, name: str, email: str, phone: str | None
     application = start_application(session, candidate, job, actor_id=actor_id,
                                     reason=reason or _("Added by form"))
     session.flush()
+    if new or candidate.phone != known_phone:  # a new candidate, or a phone number we did not know
+        look_for_duplicates(session, [candidate], actor_id=actor_id)
     return application
 
 

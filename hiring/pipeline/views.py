@@ -27,7 +27,7 @@ from hiring.forms.pipeline import (
 from hiring.interviews.service import may_see_all
 from hiring.models import Application, Candidate, FileKind, InterviewKind, Job, JobStatus, Role, Stage
 from hiring.paging import list_page
-from hiring.pipeline import files_service, queries, selfid, service
+from hiring.pipeline import duplicates, files_service, queries, selfid, service
 from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
 from hiring.pipeline.stages import OPEN_STAGES, allowed_moves
@@ -60,7 +60,8 @@ def _field_error(form, error: DomainError) -> None:
 @bp.route("/")
 @roles_required(*RECRUITING)
 def candidates():
-    """All applications, one row each: searched by name or e-mail, filtered by job and stage, sorted."""
+    """All applications, one row each: searched by name, e-mail or documents' words, filtered by job and
+    stage, sorted."""
     q = request.args.get("q", "").strip()
     job_id = query_int("job")
     stage = request.args.get("stage", "")
@@ -70,7 +71,8 @@ def candidates():
     rows, count = queries.application_list(db.session, q, job_id, stage, sort)
     page = list_page(db.session, rows, count, per_page=PER_PAGE)
     return render_template("pipeline/candidates.html", page=page, q=q, job_id=job_id, stage=stage, sort=sort,
-                           jobs=_job_choices(open_only=False), stages=list(Stage), sorts=queries.SORT_LABELS)
+                           jobs=_job_choices(open_only=False), stages=list(Stage), sorts=queries.SORT_LABELS,
+                           in_documents=queries.found_in_documents(q, [row.candidate for row in page.items]))
 
 
 @bp.route("/candidates/new", methods=["GET", "POST"])
@@ -186,6 +188,8 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
                            file_kind_labels=files_service.KIND_LABELS,
                            uncertainty=gate_uncertainty(db.session, data["applications"], data["assignments"]),
                            self_id_status=selfid.status(db.session, candidate_id),
+                           duplicate_notices=duplicates.notices(db.session, candidate_id),
+                           duplicate_reasons=duplicates.REASON_LABELS,
                            self_id_link=url_for(".self_identification", token=selfid.make_token(candidate_id),
                                                 _external=True), **data), status
 
@@ -193,7 +197,12 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
 @bp.route("/candidates/<int:candidate_id>")
 @roles_required(*RECRUITING)
 def candidate(candidate_id: int):
-    """Everything about a candidate in one place, as a timeline."""
+    """Everything about a candidate in one place, as a timeline; a merged-away one's leads to the kept one."""
+    found = db.session.get(Candidate, candidate_id)  # the page's own look-up: the identity map keeps it
+    kept_id = found.merged_into_id if found is not None else None
+    if kept_id is not None:
+        flash(_("This candidate was merged into the one shown here; the merge can still be undone."), "info")
+        return redirect(url_for(".candidate", candidate_id=kept_id))
     return _render_candidate(candidate_id)
 
 

@@ -36,6 +36,7 @@ from hiring.models import (
     StoredFile,
 )
 from hiring.models.search import drop_deleted_terms
+from hiring.pipeline.merging import confirm_merges_of
 
 CLOSED = (Stage.REJECTED, Stage.WITHDRAWN)
 CHUNK = 500  # stays under every database's limit on bound parameters
@@ -140,6 +141,7 @@ def anonymise(session: Session, candidate_ids: list[int], now: datetime) -> None
     removed = removed_text()
     prefix = _placeholder_name()
     session.flush()
+    confirm_merges_of(session, candidate_ids)  # a merged-away record of the person goes too, for good
     for chunk in _chunks(sorted(set(candidate_ids))):
         application_ids = sa.select(Application.id).where(Application.candidate_id.in_(chunk))
         scorecard_ids = (sa.select(Scorecard.id)
@@ -150,7 +152,7 @@ def anonymise(session: Session, candidate_ids: list[int], now: datetime) -> None
             sa.update(Candidate).where(Candidate.id.in_(chunk)).values(
                 name=sa.literal(prefix) + sa.cast(Candidate.id, sa.String),
                 email=sa.literal("anonymised-") + sa.cast(Candidate.id, sa.String) + sa.literal("@invalid"),
-                phone=None, source=None, anonymised_at=now)
+                phone=None, source=None, anonymised_at=now, phone_digits=None, email_key=None, name_block=None)
             .execution_options(synchronize_session=False))
         session.execute(sa.update(StageChange).where(StageChange.application_id.in_(application_ids))
                         .values(reason="").execution_options(synchronize_session=False))

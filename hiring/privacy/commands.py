@@ -13,6 +13,7 @@ from flask_babel import ngettext
 from hiring.backup import backup_dir, backups_before
 from hiring.extensions import db
 from hiring.models import utcnow
+from hiring.pipeline.merging import confirm_old_merges
 from hiring.privacy.anonymise import Due, due_candidates, purge
 
 
@@ -41,7 +42,11 @@ def purge_candidates_command(dry_run: bool) -> None:
                             "Dry run: %(num)d candidates would be anonymised; nothing was changed.", len(due)))
         return
     due = purge(db.session, now, days=days, consent_days=consent_days)
+    merges = confirm_old_merges(db.session, now)  # merges nobody undid within MERGE_CONFIRM_DAYS
     db.session.commit()
+    if merges:
+        click.echo(ngettext("%(num)d merge of duplicate candidates confirmed.",
+                            "%(num)d merges of duplicate candidates confirmed.", merges))
     for d in due:
         click.echo(_("Anonymised %(line)s", line=_line(d)))
     click.echo(ngettext("%(num)d candidate anonymised.", "%(num)d candidates anonymised.", len(due)))

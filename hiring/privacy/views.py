@@ -1,5 +1,6 @@
 """Privacy pages: the public privacy notice for candidates, consent on the candidate page, and a
-candidate's access (JSON export) and erasure requests.
+candidate's access (JSON export) and erasure requests (those made on the careers site's status page are
+listed for the privacy officer here; hiring/careers/status.py keeps them).
 
 Roles: everyone reads the notice; the recruiting roles record consent (they talk to candidates); only HR
 and admins export or erase, because both hand over or destroy a whole record at once.
@@ -11,8 +12,10 @@ import json
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from hiring.auth.roles import RECRUITING, may_use, public, roles_required
+from hiring.careers import status as status_page
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms.privacy import ConsentForm, EraseForm
@@ -22,6 +25,10 @@ from hiring.privacy import service
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 PRIVACY_OFFICERS = (Role.HR, Role.ADMIN)
+
+
+class CloseRequestForm(FlaskForm):
+    """The button that marks an erasure request handled: its CSRF token is all it carries."""
 
 
 @bp.app_template_global()
@@ -87,6 +94,7 @@ def erase(candidate_id: int):
                 refusal = error.message
             status = error.status
         else:
+            status_page.resolve_requests(db.session, candidate_id, actor_id=current_user.id, now=utcnow())
             db.session.commit()
             flash(_("The candidate's personal data was erased; their scores are kept without a name."), "success")
             return redirect(url_for("pipeline.candidate", candidate_id=candidate_id))
@@ -95,4 +103,24 @@ def erase(candidate_id: int):
     if form.errors and status == 200:
         status = 400
     return render_template("privacy/erase.html", candidate=candidate, form=form, refusal=None,
-                           open_applications=service.open_applications(db.session, candidate_id)), status
+                           open_applications=service.open_applications(db.session, candidate_id),
+                           asked_at=status_page.open_request_at(db.session, candidate_id)), status
+
+
+@bp.route("/erasure-requests")
+@roles_required(*PRIVACY_OFFICERS)
+def erasure_requests():
+    """The open erasure requests candidates made on their status page, oldest first, for the officer to act on."""
+    return render_template("privacy/erasure_requests.html", requests=status_page.pending_requests(db.session),
+                           form=CloseRequestForm())
+
+
+@bp.route("/erasure-requests/<int:request_id>/close", methods=["POST"])
+@roles_required(*PRIVACY_OFFICERS)
+def close_erasure_request(request_id: int):
+    """Mark a request handled without erasing here (a legal hold, or erased already); audited."""
+    if CloseRequestForm().validate_on_submit():
+        status_page.close_request(db.session, request_id, actor_id=current_user.id, now=utcnow())
+        db.session.commit()
+        flash(_("The erasure request is marked as handled."), "success")
+    return redirect(url_for(".erasure_requests"))
