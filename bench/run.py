@@ -9,10 +9,12 @@ database), or with --threads the web process's own thread. In order:
    main page warm, with the web process's resident memory after each (bench/pages.py);
 2. each cached page cold: the first request after a write that makes it stale, how long until its fresh
    figures are stored, the recompute's own time, and the first request once fresh (bench/coldpages.py);
-3. submitting scorecards, the PDFs of one person, then the peak Python memory of one more request of each
+3. submitting scorecards, sending applications on the careers site (bench/careers.py, whose public pages are
+   measured with the others), the PDFs of one person, then the peak Python memory of one more request of each
    page;
-4. the big PDF reports prepared in the background, each in a worker of its own (bench/prepared.py), then by
-   their direct links in the web request; then the heavy commands (recompute all scores, train the model).
+4. the big PDF reports prepared in the background, each in a worker of its own (bench/prepared.py; their
+   .pdf addresses only offer that, measured with the pages); then the heavy commands (recompute all scores,
+   train the model).
 
 Writes the raw numbers to bench/results/<database>-<candidates>.json and the tables of every stored run into
 bench/RESULTS.md (bench/report.py).
@@ -31,7 +33,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench import coldpages, prepared
+from bench import careers, coldpages, prepared
 from bench import pages as page_list
 from bench.pages import LOGINS, PASSWORD, targets  # noqa: F401 - tests/test_query_counts.py imports them here
 from bench.generate import BENCH_DIR, BENCH_SECRET, bench_app, database_url, dispose
@@ -53,12 +55,11 @@ def pages(bench: Bench, clients: dict, t: dict, pdf_repeat: int = 5) -> None:
     counts the statements of, at two company sizes."""
     page_list.warm_pages(bench, clients, t)
     page_list.small_pdfs(bench, clients, t, pdf_repeat)
-    page_list.direct_pdfs(bench, clients["hr"], pdf_repeat)
 
 
 def run(url: str, repeat: int = 20, cold_repeat: int = 5, pdf_repeat: int = 5, heavy_repeat: int = 2,
         max_seconds: float = 30.0, memory: bool = True, only: str | None = None, redis_url: str | None = None,
-        background_refresh: bool = True, direct: bool = True, commands: bool = True,
+        background_refresh: bool = True, commands: bool = True,
         worker_limit_mb: float | None = 6000) -> tuple[Bench, dict]:
     """The whole benchmark; returns the bench with its results and what it ran on."""
     from flask_migrate import upgrade
@@ -72,7 +73,7 @@ def run(url: str, repeat: int = 20, cold_repeat: int = 5, pdf_repeat: int = 5, h
     with migrating.app_context():
         upgrade()
     dispose(migrating)
-    app = bench_app(url, REDIS_URL=redis_url, SNAPSHOT_BACKGROUND_REFRESH=background_refresh)
+    app = bench_app(url, REDIS_URL=redis_url, SNAPSHOT_BACKGROUND_REFRESH=background_refresh, **careers.SETTINGS)
     add_floor_pages(app)
     with app.app_context():
         info = {"machine": machine(db.engine), "size": page_list.sizes(db.session), "kind": db.engine.dialect.name,
@@ -97,12 +98,17 @@ def run(url: str, repeat: int = 20, cold_repeat: int = 5, pdf_repeat: int = 5, h
     try:
         rss_peak_reset()
         page_list.warm_pages(bench, clients, t)
+        site = careers.prepare(app)
+        if site is not None:
+            careers.pages(bench, app, site)
         csrf = {role: client.csrf_token for role, client in clients.items()}
         writes = prepare(app, csrf, n_scorecards=repeat + 2 + 2 * cold_repeat, n_moves=2 * cold_repeat,
                          n_offers=cold_repeat)
         try:
             coldpages.measure(bench, clients, writes, runner, cold_repeat, since)
             page_list.submit_scorecards(bench, clients["interviewer"], writes, repeat)
+            if site is not None:
+                careers.applications(bench, app, site, repeat)
             page_list.small_pdfs(bench, clients, t, pdf_repeat)
             runner.wait_idle()
             info["web_rss"] = rss_mb()  # VmHWM: the web process's peak over every page, warm and cold
@@ -112,12 +118,9 @@ def run(url: str, repeat: int = 20, cold_repeat: int = 5, pdf_repeat: int = 5, h
             # transaction that read before another connection wrote).
             runner.wait_idle()
             cleanup(writes)
+            careers.cleanup(app, site)
         info["refresh_worker"] = runner.stop()
         prepared.measure(bench, clients["hr"], runner)
-        if direct:
-            rss_peak_reset()
-            page_list.direct_pdfs(bench, clients["hr"], 1)
-            info["web_rss_direct"] = rss_mb()
         if commands and not only:
             page_list.actions(bench, heavy_repeat)
         info["tasks"] = [{k: v for k, v in task.items() if k in ("kind", "state", "error", "ran")}
@@ -149,7 +152,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--heavy-repeat", type=int, default=2, help="runs of recompute and training")
     parser.add_argument("--max-seconds", type=float, default=30.0, help="stop repeating a page after this long")
     parser.add_argument("--no-memory", action="store_true", help="skip the traced runs for peak Python memory")
-    parser.add_argument("--no-direct-pdfs", action="store_true", help="skip the big PDFs' direct links")
     parser.add_argument("--worker-limit-mb", type=float, default=6000,
                         help="stop a report's worker that grows past this (a shared machine; 0: no limit)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results/ and RESULTS.md alone")
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     began = time.perf_counter()
     bench, info = run(url, args.repeat, args.cold_repeat, args.pdf_repeat, args.heavy_repeat, args.max_seconds,
                       not args.no_memory, args.only, None if args.threads else args.redis_url,
-                      not args.refresh_in_request, not args.no_direct_pdfs, True, args.worker_limit_mb or None)
+                      not args.refresh_in_request, True, args.worker_limit_mb or None)
     info["when"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     info["seconds"] = round(time.perf_counter() - began)
     from bench import report

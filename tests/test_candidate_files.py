@@ -462,8 +462,11 @@ def test_a_candidate_with_files_cannot_be_deleted_as_a_row(app):
 
 
 def test_a_file_survives_backup_and_restore(tmp_path):
+    # The document's words are read in the upload itself (FILE_TEXT_BACKGROUND off, as in the other tests): a
+    # reading thread's write would meet this test's, made outside a request (no BEGIN IMMEDIATE), on SQLite.
     app = create_app({"TESTING": True, "SECRET_KEY": "files-backup", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite'}"})
+                      "RATELIMIT_ENABLED": False, "FILE_TEXT_BACKGROUND": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite'}"})
     # Larger than one chunk, so that the copy must keep every chunk in order.
     content = docx_bytes(document=bytes(range(256)) * (5 * files.CHUNK // 256 // 2))
     try:
