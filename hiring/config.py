@@ -221,6 +221,14 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # it; unset, the version of the notice that ships (hiring/careers/applying.py). Set it when you
         # change the notice's text (templates/privacy/notice.html) for your company.
         "PRIVACY_NOTICE_VERSION": _notice_version(),
+        # The candidate's status page (hiring/careers/status.py): how long its signed link works, and its
+        # buttons' limits per address and per link.
+        "CAREERS_STATUS_LINK_DAYS": _days("CAREERS_STATUS_LINK_DAYS", 180),
+        "STATUS_LIMIT_PER_ADDRESS": _rate("STATUS_LIMIT_PER_ADDRESS", "30 per hour"),
+        "STATUS_LIMIT_PER_LINK": _rate("STATUS_LIMIT_PER_LINK", "10 per hour"),
+        # The words of uploaded documents are read by the task runner (off: in the upload's request, as the
+        # tests do; hiring/pipeline/files_service.py).
+        "FILE_TEXT_BACKGROUND": _bool("FILE_TEXT_BACKGROUND", True),
         "LOGIN_LIMIT_PER_ADDRESS": _rate("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "LOGIN_SLOWDOWN_PER_ACCOUNT": _rate("LOGIN_SLOWDOWN_PER_ACCOUNT", "1 per 10 seconds"),
         # The number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix
