@@ -86,81 +86,77 @@ def result_named(data: dict, name: str) -> dict | None:
     return next((r for r in data["results"] if r["name"] == name), None)
 
 
-def warm_table(group: dict[str, dict]) -> list[str]:
-    """Floors, warm pages, the PDFs of one person, the writes: per database."""
-    kinds = [k for k in ("sqlite", "postgresql") if k in group]
-    head = ["page or request", "as", "budget (p95)"]
-    for k in kinds:
-        head += [f"{KINDS[k]} p50 / p95 ms (first)", "p95 × bare", "p95 × layout", "queries", "web RSS MB after", "met"]
+def _kinds(group: dict[str, dict]) -> list[str]:
+    return [k for k in ("sqlite", "postgresql") if k in group]
+
+
+def _grid(group: dict[str, dict], first: list[str], per_kind: list[str], names: list[str], cells) -> list[str]:
+    """A table with the columns `first`, then `per_kind` once per database (each heading may name it as
+    {kind}), a row per result name. `cells(data, r)` gives the leading cells after the name (the same for every
+    database: the last one found wins) and that database's cells; a database without the result shows dashes."""
+    kinds = _kinds(group)
+    head = first + [h.format(kind=KINDS[k]) for k in kinds for h in per_kind]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name in names_of(group, ("floor", "page", "fresh", "pdf", "write")):
-        row, role, words = [], "-", "-"
+    for name in names:
+        lead, row = ["-"] * (len(first) - 1), []
         for k in kinds:
-            results = group[k]["results"]
             r = result_named(group[k], name)
             if r is None:
-                row += ["-"] * 6
+                row += ["-"] * len(per_kind)
                 continue
-            bare, layout = floor_of(results, True), floor_of(results, False)
-            met, words = budget(r, layout)
-            role, p95 = r["role"], pct(r["times"], 95)
-            ratio = (lambda f: f"{p95 / pct(f['times'], 95):,.1f}" if f and f["times"] else "-")  # noqa: E731
-            first = f" ({ms(r['first'])})" if r.get("first") is not None else ""
-            rss = r.get("rss_mb")
-            row += [f"{ms(pct(r['times'], 50))} / {ms(p95)}{first}", ratio(bare), ratio(layout), query_range(r),
-                    "-" if rss is None else f"{rss:,.0f}" + (" **over**" if rss > WEB_MB else ""), mark(met)]
-        lines.append("| " + " | ".join([name, role, words, *row]) + " |")
+            lead, found = cells(group[k], r)
+            row += found
+        lines.append("| " + " | ".join([name, *lead, *row]) + " |")
     return lines
+
+
+def warm_table(group: dict[str, dict]) -> list[str]:
+    """Floors, warm pages, the PDFs of one person, the writes: per database."""
+    def cells(data, r):
+        bare, layout = floor_of(data["results"], True), floor_of(data["results"], False)
+        met, words = budget(r, layout)
+        p95 = pct(r["times"], 95)
+        ratio = (lambda f: f"{p95 / pct(f['times'], 95):,.1f}" if f and f["times"] else "-")  # noqa: E731
+        first = f" ({ms(r['first'])})" if r.get("first") is not None else ""
+        rss = r.get("rss_mb")
+        return [r["role"], words], [
+            f"{ms(pct(r['times'], 50))} / {ms(p95)}{first}", ratio(bare), ratio(layout), query_range(r),
+            "-" if rss is None else f"{rss:,.0f}" + (" **over**" if rss > WEB_MB else ""), mark(met)]
+    return _grid(group, ["page or request", "as", "budget (p95)"],
+                 ["{kind} p50 / p95 ms (first)", "p95 × bare", "p95 × layout", "queries", "web RSS MB after", "met"],
+                 names_of(group, ("floor", "page", "fresh", "pdf", "write")), cells)
 
 
 def cold_table(group: dict[str, dict]) -> list[str]:
     """Each cached page's first request after a write, how long until fresh, and the recomputes."""
-    kinds = [k for k in ("sqlite", "postgresql") if k in group]
-    head = ["cached page: first request after a write", "budget"]
-    for k in kinds:
-        head += [f"{KINDS[k]}: what it served", "ms p50 / max", "fresh figures stored, s after the write p50 / max",
-                 "met"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name in names_of(group, ("cold",)):
-        row, words = [], "-"
-        for k in kinds:
-            r = result_named(group[k], name)
-            if r is None:
-                row += ["-"] * 4
-                continue
-            met, words = budget(r, None)
-            served = r["extra"].get("served", [])
-            counts = {s: served.count(s) for s in dict.fromkeys(served)}
-            fresh = [x for x in r["extra"].get("fresh_after", []) if x is not None]
-            missing = len(r["extra"].get("fresh_after", [])) - len(fresh)
-            row += ["; ".join(f"{s} ({n}/{len(served)})" for s, n in counts.items()),
-                    f"{ms(pct(r['times'], 50))} / {ms(max(r['times']))}",
-                    (f"{pct(fresh, 50):.2f} / {max(fresh):.2f}" if fresh else "-")
-                    + (f" ({missing} never)" if missing else ""), mark(met)]
-        lines.append("| " + " | ".join([name, words, *row]) + " |")
-    head = ["recomputing a snapshot (its compute, as the snapshot row records it)", "budget"]
-    for k in kinds:
-        head += [f"{KINDS[k]} ms p50 / p95", "where", "met"]
-    lines += ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name in names_of(group, ("recompute",)):
-        row, words = [], "-"
-        for k in kinds:
-            r = result_named(group[k], name)
-            if r is None:
-                row += ["-"] * 3
-                continue
-            met, words = budget(r, None)
-            where = sorted(set(r["extra"].get("where", [])))
-            row += [f"{ms(pct(r['times'], 50))} / {ms(pct(r['times'], 95))} ({len(r['times'])} runs)",
-                    ", ".join("the web request" if w == "web request" else "a worker" if w == "rq"
-                              else "the web process's task thread" for w in where), mark(met)]
-        lines.append("| " + " | ".join([name, words, *row]) + " |")
-    return lines
+    def first_requests(_data, r):
+        met, words = budget(r, None)
+        served = r["extra"].get("served", [])
+        counts = {s: served.count(s) for s in dict.fromkeys(served)}
+        fresh = [x for x in r["extra"].get("fresh_after", []) if x is not None]
+        missing = len(r["extra"].get("fresh_after", [])) - len(fresh)
+        return [words], ["; ".join(f"{s} ({n}/{len(served)})" for s, n in counts.items()),
+                         f"{ms(pct(r['times'], 50))} / {ms(max(r['times']))}",
+                         (f"{pct(fresh, 50):.2f} / {max(fresh):.2f}" if fresh else "-")
+                         + (f" ({missing} never)" if missing else ""), mark(met)]
+
+    def recomputes(_data, r):
+        met, words = budget(r, None)
+        where = sorted(set(r["extra"].get("where", [])))
+        return [words], [f"{ms(pct(r['times'], 50))} / {ms(pct(r['times'], 95))} ({len(r['times'])} runs)",
+                         ", ".join("the web request" if w == "web request" else "a worker" if w == "rq"
+                                   else "the web process's task thread" for w in where), mark(met)]
+    return (_grid(group, ["cached page: first request after a write", "budget"],
+                  ["{kind}: what it served", "ms p50 / max", "fresh figures stored, s after the write p50 / max", "met"],
+                  names_of(group, ("cold",)), first_requests)
+            + [""]
+            + _grid(group, ["recomputing a snapshot (its compute, as the snapshot row records it)", "budget"],
+                    ["{kind} ms p50 / p95", "where", "met"], names_of(group, ("recompute",)), recomputes))
 
 
 def memory_table(group: dict[str, dict]) -> list[str]:
     """The web process's memory, the workers', the big reports."""
-    kinds = [k for k in ("sqlite", "postgresql") if k in group]
+    kinds = _kinds(group)
     head = ["process or report", "budget"]
     for k in kinds:
         head += [f"{KINDS[k]}", "met"]
@@ -211,24 +207,13 @@ def memory_table(group: dict[str, dict]) -> list[str]:
 
 
 def action_table(group: dict[str, dict]) -> list[str]:
-    kinds = [k for k in ("sqlite", "postgresql") if k in group]
-    head = ["command", "budget"]
-    for k in kinds:
-        head += [f"{KINDS[k]} ms p50 / p95", "statements", "peak Python MB", "met"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name in names_of(group, ("action",)):
-        row, words = [], "-"
-        for k in kinds:
-            r = result_named(group[k], name)
-            if r is None:
-                row += ["-"] * 4
-                continue
-            met, words = budget(r, None)
-            peak = r.get("peak_bytes")
-            row += [f"{ms(pct(r['times'], 50))} / {ms(pct(r['times'], 95))}", query_range(r),
-                    "-" if peak is None else f"{peak / 2 ** 20:,.0f}", mark(met)]
-        lines.append("| " + " | ".join([name, words, *row]) + " |")
-    return lines
+    def cells(_data, r):
+        met, words = budget(r, None)
+        peak = r.get("peak_bytes")
+        return [words], [f"{ms(pct(r['times'], 50))} / {ms(pct(r['times'], 95))}", query_range(r),
+                         "-" if peak is None else f"{peak / 2 ** 20:,.0f}", mark(met)]
+    return _grid(group, ["command", "budget"], ["{kind} ms p50 / p95", "statements", "peak Python MB", "met"],
+                 names_of(group, ("action",)), cells)
 
 
 def missed(group: dict[str, dict]) -> list[str]:
