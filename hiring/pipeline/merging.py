@@ -57,11 +57,16 @@ def _lock(session: Session, *ids: int) -> dict[int, Candidate]:
     return {c.id: c for c in rows}
 
 
+def _fresh(session: Session, model, row_id: int, missing: str):
+    """The row as the database holds it now (another request may have decided it a moment ago), or NotFound."""
+    row = session.get(model, row_id, populate_existing=True)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
 def _suspicion(session: Session, suspicion_id: int) -> DuplicateSuspicion:
-    suspicion = session.get(DuplicateSuspicion, suspicion_id, populate_existing=True)
-    if suspicion is None:
-        raise NotFound(_("There is no such possible duplicate."))
-    return suspicion
+    return _fresh(session, DuplicateSuspicion, suspicion_id, _("There is no such possible duplicate."))
 
 
 def _decided_message(state: SuspicionState) -> str:
@@ -185,10 +190,7 @@ def _move(session: Session, moved: dict, to_id: int, from_id: int, *, follow_app
 
 
 def _merge_entry(session: Session, merge_id: int) -> CandidateMerge:
-    entry = session.get(CandidateMerge, merge_id, populate_existing=True)
-    if entry is None:
-        raise NotFound(_("There is no such merge."))
-    return entry
+    return _fresh(session, CandidateMerge, merge_id, _("There is no such merge."))
 
 
 def _settled_message(entry: CandidateMerge) -> str:
