@@ -35,8 +35,7 @@ def page_plan(rows) -> str:
 @pytest.mark.parametrize("sort", ["newest", "oldest", "values_fit", "requirements_fit"])
 @pytest.mark.parametrize("job_id, stage", [(None, None), (1, None), (None, Stage.INTERVIEWING)])
 def test_a_candidate_list_page_reads_an_index_in_order(app, sort, job_id, stage):
-    rows, _count = application_list(db.session, "", job_id, stage, sort)
-    steps = page_plan(rows)
+    steps = page_plan(application_list(db.session, "", job_id, stage, sort).rows)
     assert "USING COVERING INDEX ix_applications_" in steps or "USING INDEX ix_applications_" in steps, steps
     if sort in ("newest", "oldest") or (job_id, stage) == (None, None):
         # The page's ids come in the list's order from the index: nothing sorts the matching applications.
@@ -46,8 +45,7 @@ def test_a_candidate_list_page_reads_an_index_in_order(app, sort, job_id, stage)
 
 def test_the_candidate_list_counts_from_the_counters(app):
     """Unsearched, the total sums the kept counters (a row per job and stage), never the applications."""
-    _rows, count = application_list(db.session, "", None, Stage.APPLIED, "newest")
-    steps = plan(count)
+    steps = plan(application_list(db.session, "", None, Stage.APPLIED, "newest").total)
     assert "stage_counts" in steps and "applications" not in steps and "candidates" not in steps, steps
 
 
@@ -55,8 +53,7 @@ def test_a_search_for_a_common_name_looks_its_applications_up_through_the_index(
     from hiring.pipeline import queries
 
     monkeypatch.setattr(queries, "FEW_MATCHES", -1)  # as if the name were common
-    rows, _count = application_list(db.session, "jansen", None, None, "newest")
-    steps = page_plan(rows)
+    steps = page_plan(application_list(db.session, "jansen", None, None, "newest").rows)
     assert "candidate_search VIRTUAL TABLE INDEX 0:M" in steps and "ix_applications_candidate_id" in steps, steps
     assert "SCAN applications" not in steps and "SCAN candidates" not in steps, steps
 

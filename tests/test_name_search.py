@@ -166,8 +166,8 @@ def test_sqlite_finds_names_through_the_fts5_index(app, monkeypatch):
     steps = _sqlite_plan(matching_candidates("jansen", "sqlite"))
     assert f"SCAN {SEARCH_TABLE} VIRTUAL TABLE INDEX 0:M" in steps and "candidates" not in steps, steps
     monkeypatch.setattr(queries, "FEW_MATCHES", -1)  # a common name: the page and the count use it too
-    rows, count = application_list(db.session, "jansen", None, None, "newest")
-    for steps in (_sqlite_plan(rows(50, 0)), _sqlite_plan(count)):
+    listing = application_list(db.session, "jansen", None, None, "newest")
+    for steps in (_sqlite_plan(listing.rows(50, 0)), _sqlite_plan(listing.total)):
         assert f"{SEARCH_TABLE} VIRTUAL TABLE INDEX 0:M" in steps and "SCAN candidates" not in steps, steps
         assert "SCAN applications" not in steps, steps
     # Too short for a trigram: the fallback reads every candidate, as the search did before the index.

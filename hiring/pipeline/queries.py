@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from operator import attrgetter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,14 +25,19 @@ from hiring.models import (
 )
 from hiring.models import search
 from hiring.models.stage_counts import applications_count
-from hiring.paging import keys_then_rows
+from hiring.paging import ListQuery, SortKey
 
+_ID_DESC = SortKey(Application.id, True, attrgetter("id"))
+# Each sort ends with the id, so that a page's cursor (hiring.paging) names one row.
 SORTS = {
-    "newest": (Application.applied_at.desc(), Application.id.desc()),
-    "oldest": (Application.applied_at.asc(), Application.id.asc()),
-    "values_fit": (sa.nulls_last(Application.values_fit.desc()), Application.id.desc()),
-    "requirements_fit": (sa.nulls_last(Application.requirements_fit.desc()), Application.id.desc()),
-    "name": (Candidate.name.asc(), Application.id.asc()),
+    "newest": (SortKey(Application.applied_at, True, attrgetter("applied_at")), _ID_DESC),
+    "oldest": (SortKey(Application.applied_at, False, attrgetter("applied_at")),
+               SortKey(Application.id, False, attrgetter("id"))),
+    "values_fit": (SortKey(Application.values_fit, True, attrgetter("values_fit"), nulls_last=True), _ID_DESC),
+    "requirements_fit": (SortKey(Application.requirements_fit, True, attrgetter("requirements_fit"),
+                                 nulls_last=True), _ID_DESC),
+    "name": (SortKey(Candidate.name, False, attrgetter("candidate.name")),
+             SortKey(Application.id, False, attrgetter("id"))),
 }
 
 
@@ -162,11 +168,12 @@ def found_in_documents(q: str, candidates) -> set[int]:
 
 
 def application_list(session: Session, q: str = "", job_id: int | None = None, stage: Stage | None = None,
-                     sort: str = "newest") -> tuple:
-    """Applications with their candidate and job, searched, filtered and sorted in SQL, as `(rows, count)` for
-    `hiring.paging.list_page`: a page's application ids come from an index on the filter and sort (OFFSET
-    skips index entries, so a deep page costs about what the first does), then one query loads those rows with
-    their candidate and job; the count reads the applications' own filters, without joins.
+                     sort: str = "newest") -> ListQuery:
+    """Applications with their candidate and job, searched, filtered and sorted in SQL, as a
+    `hiring.paging.ListQuery` for `keyset_page`: a page's application ids come from an index on the filter and
+    sort, starting after the previous page's last row (a cursor, so a deep page costs what the first does),
+    then one query loads those rows with their candidate and job; the count is the kept counters' or, for a
+    search, reads the applications' own filters, without joins.
 
     A search first looks for a few matching candidates (through a trigram index, see matching_candidates).
     When there are few (someone looked for a person), the page and the count look their applications up by
@@ -180,8 +187,8 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
         where.append(Application.job_id == job_id)
     if stage:
         where.append(Application.stage == stage)
-    order = SORTS.get(sort, SORTS["newest"])
-    keys = sa.select(Application.id).order_by(*order)
+    sort_keys = SORTS.get(sort, SORTS["newest"])
+    keys = sa.select(Application.id).order_by(*(k.ordering for k in sort_keys))
     if sort == "name":
         keys = keys.join(Candidate, Application.candidate_id == Candidate.id)
     count = sa.select(sa.func.count()).select_from(Application)
@@ -211,7 +218,7 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
     # Without a search the total is the counters' (hiring/models/stage_counts.py): counting the applications
     # read all of them (310 ms at a million candidates on PostgreSQL).
     total = count.where(*where) if q else applications_count(job_id, stage)
-    return keys_then_rows(keys.where(*where), load, Application.id, order), total
+    return ListQuery(keys.where(*where), load, Application.id, sort_keys, total)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from hiring.forms.pipeline import (
 )
 from hiring.interviews.service import may_see_all
 from hiring.models import Application, Candidate, FileKind, InterviewKind, Job, JobStatus, Role, Stage
-from hiring.paging import list_page
+from hiring.paging import keyset_page
 from hiring.pipeline import duplicates, files_service, queries, selfid, service
 from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
@@ -68,8 +68,7 @@ def candidates():
     stage = Stage(stage) if stage in Stage._value2member_map_ else None
     sort = request.args.get("sort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
-    rows, count = queries.application_list(db.session, q, job_id, stage, sort)
-    page = list_page(db.session, rows, count, per_page=PER_PAGE)
+    page = keyset_page(db.session, queries.application_list(db.session, q, job_id, stage, sort), per_page=PER_PAGE)
     return render_template("pipeline/candidates.html", page=page, q=q, job_id=job_id, stage=stage, sort=sort,
                            jobs=_job_choices(open_only=False), stages=list(Stage), sorts=queries.SORT_LABELS,
                            in_documents=queries.found_in_documents(q, [row.candidate for row in page.items]))
