@@ -189,6 +189,7 @@ class QueryCounter:
 
     def __init__(self):
         self.statements: list[str] = []
+        self.parameters: list = []  # each statement's parameters (a tuple or a dict)
 
     @property
     def count(self) -> int:
@@ -207,6 +208,7 @@ def count_queries(app):
             # SQLite's BEGIN [IMMEDIATE] is sent as a statement (hiring/sqlite.py); it is not a query.
             if not statement.lstrip().upper().startswith("BEGIN"):
                 counter.statements.append(statement)
+                counter.parameters.append(parameters)
 
         sa.event.listen(db.engine, "before_cursor_execute", record)
         try:

@@ -160,6 +160,11 @@ def cohorts(session: Session, today: date, mentor_id: int | None = None,
     )
     if started is not None:
         stmt = stmt.where(Enrollment.started_on.in_(started))
+    # The same enrolments for the task counts, chosen again in SQL: their ids as parameters would pass
+    # PostgreSQL's 65,535 when many people are stuck in the programme.
+    chosen = sa.select(Enrollment.id).join(Hire, Enrollment.hire_id == Hire.id).where(*_in_programme(mentor_id))
+    if started is not None:
+        chosen = chosen.where(Enrollment.started_on.in_(started))
     rows = {eid: Row(eid, name, mentor_name, day, current_week(day, today), stuck=is_stuck(day, today))
             for eid, name, mentor_name, day in session.execute(stmt)}
     if not rows:
@@ -175,7 +180,7 @@ def cohorts(session: Session, today: date, mentor_id: int | None = None,
             sa.func.count().filter(done & EnrollmentTask.signed_off_at.is_(None)
                                    & EnrollmentTask.sign_off.in_(waiting_sign_off)),
         )
-        .where(EnrollmentTask.enrollment_id.in_(list(rows)))
+        .where(EnrollmentTask.enrollment_id.in_(chosen))
         .group_by(EnrollmentTask.enrollment_id, EnrollmentTask.week)
     )
     for eid, week, total, complete, open_required, waiting in counts:
