@@ -2,7 +2,8 @@
 
 `submit` adds the candidate (or recognises them by e-mail, hiring/pipeline/service.add_candidate), their
 application with the source "careers site" and the version of the privacy notice they agreed to, their CV
-(checked by content, pipeline/files_service.add_file) and the typed cover letter, in the caller's transaction:
+(checked by content, pipeline/files_service.add_file), the typed cover letter and the answers to the job's own
+questions (hiring/jobs/questions.py; blank ones are not stored), in the caller's transaction:
 the view commits once at the end or rolls everything back, files included (they are rows, hiring/files.py).
 
 What the visitor sees never depends on what we already knew: a known e-mail adds the application to the same
@@ -16,6 +17,7 @@ candidate page lists and downloads it like an uploaded one (as an attachment, ne
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -28,7 +30,8 @@ from sqlalchemy.orm import Session
 from hiring import files
 from hiring.audit import record
 from hiring.errors import Conflict
-from hiring.models import Application, Candidate, CandidateFile, FileKind, Job, utcnow
+from hiring.jobs.questions import save_answers
+from hiring.models import Application, Candidate, CandidateFile, FileKind, Job, JobQuestion, utcnow
 from hiring.pipeline import files_service
 from hiring.pipeline.files_service import TEXT_PLAIN
 from hiring.pipeline.service import add_candidate, normalise_email
@@ -120,11 +123,13 @@ def _store_cover_letter(session: Session, application: Application, text: str) -
 
 
 def submit(session: Session, job: Job, *, name: str, email: str, phone: str | None, cv: BinaryIO,
-           cv_filename: str | None, cover_letter: str | None) -> Received:
+           cv_filename: str | None, cover_letter: str | None, questions: Sequence[JobQuestion] = (),
+           answers: dict[int, str] | None = None) -> Received:
     """Save an application to a public job in the caller's transaction (flushed, not committed).
 
-    Raises DomainError (field "file" for the CV) when something typed or sent is refused; the caller rolls
-    back, so nothing of the application stays."""
+    `answers` (by question id) are stored for `questions`, the job's questions the form asked; empty ones and
+    any for another question are not. Raises DomainError (field "file" for the CV, "answer_<id>" for an answer)
+    when something typed or sent is refused; the caller rolls back, so nothing of the application stays."""
     known = _already_applied(session, email, job.id)
     if known is not None:
         return Received(known, None)
@@ -145,6 +150,8 @@ def submit(session: Session, job: Job, *, name: str, email: str, phone: str | No
                            actor_id=None, application_id=application.id)
     if cover_letter:
         _store_cover_letter(session, application, cover_letter)
+    answered = save_answers(session, application, list(questions), answers or {})
     record(session, actor_id=None, action="application_received", entity_type="application",
-           entity_id=application.id, candidate_id=application.candidate_id, job_id=job.id, source="careers_site")
+           entity_id=application.id, candidate_id=application.candidate_id, job_id=job.id, source="careers_site",
+           answers=answered)
     return Received(application.candidate_id, application.id, new_candidate)

@@ -19,8 +19,10 @@ from hiring.careers.status_views import bp as status_bp
 from hiring.errorpages import MESSAGES, too_large_message
 from hiring.errors import DomainError
 from hiring.extensions import db
-from hiring.forms.careers import ApplyForm
+from hiring.forms.careers import apply_form_for
 from hiring.i18n import LANGUAGE_NAMES, remember_choice
+from hiring.jobs import questions as job_questions
+from hiring.models.job_questions import ANSWER_LENGTH
 from hiring.paging import list_page
 from hiring.pipeline import selfid
 
@@ -109,7 +111,8 @@ def apply(job_id: int):
     found = queries.public_job(db.session, job_id)
     if found is None:
         return _not_found()
-    form = ApplyForm()
+    asked = job_questions.active_questions(db.session, job_id)
+    form = apply_form_for(asked)()
     problem = None
     status = 200
     if form.is_submitted():
@@ -122,7 +125,8 @@ def apply(job_id: int):
             try:
                 received = applying.submit(db.session, found, name=form.name.data, email=form.email.data,
                                            phone=form.phone.data, cv=form.cv.data.stream,
-                                           cv_filename=form.cv.data.filename, cover_letter=form.cover_letter.data)
+                                           cv_filename=form.cv.data.filename, cover_letter=form.cover_letter.data,
+                                           questions=asked, answers=form.answers())
             except DomainError as error:
                 db.session.rollback()
                 target = form.cv if error.field == "file" else getattr(form, error.field or "", None)
@@ -140,7 +144,7 @@ def apply(job_id: int):
             status = 400
     return render_template("careers/apply.html", job=found, form=form, problem=problem,
                            stamp=applying.make_stamp(job_id), submitted=form.is_submitted(),
-                           notice_version=applying.notice_version()), status
+                           notice_version=applying.notice_version(), answer_max=ANSWER_LENGTH), status
 
 
 def _confirm(job_id: int, candidate_id: int | None):

@@ -134,6 +134,14 @@ CAREERS = [
      "Remote (Netherlands)", "Engineering"),
 ]
 
+# The published jobs' own questions on the application form (hiring/jobs/questions.py), in the order of CAREERS:
+# (question, hint or "").
+APPLICATION_QUESTIONS = [
+    [("What does great customer service mean to you?", "A few sentences, with an example if you have one."),
+     ("When could you start?", "")],
+    [("Which tool that you built are you proudest of, and why?", "")],
+]
+
 # A role that hired in the past and is closed now, so that past hires are not all in open jobs.
 CLOSED_JOB = ("Customer Loyalty Team member, night shift",
               "The night shift team, merged into the day team last year.", 60, 65,

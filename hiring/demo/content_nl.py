@@ -137,6 +137,12 @@ CAREERS = [
      "Op afstand (Nederland)", "Engineering"),
 ]
 
+APPLICATION_QUESTIONS = [
+    [("Wat betekent geweldige klantenservice voor jou?", "Een paar zinnen, met een voorbeeld als je er een hebt."),
+     ("Wanneer zou je kunnen beginnen?", "")],
+    [("Op welke tool die je bouwde ben je het trotst, en waarom?", "")],
+]
+
 CLOSED_JOB = ("Medewerker Klantloyaliteitsteam, nachtdienst",
               "Het nachtteam, vorig jaar samengevoegd met het dagteam.", 60, 65,
               [("Telefonische vaardigheid", 3, True, "", ""), ("Probleemoplossing", 2, True, "", "")])

@@ -20,6 +20,7 @@ from hiring.models import (
     Hire,
     InterviewKind,
     Job,
+    JobQuestion,
     JobStatus,
     OfferPolicy,
     QuitOffer,
@@ -102,9 +103,12 @@ class Demo:
         self.session.add_all(self.values)
         self.jobs = [self._job(spec, JobStatus.OPEN, i) for i, spec in enumerate(self.content.JOBS)]
         self.closed_job = self._job(self.content.CLOSED_JOB, JobStatus.CLOSED, 1)
-        for days, job, (text, location, team) in zip((20, 9), self.jobs, self.content.CAREERS):
+        for days, job, (text, location, team), asked in zip((20, 9), self.jobs, self.content.CAREERS,
+                                                             self.content.APPLICATION_QUESTIONS):
             job.published, job.published_at = True, at(self.today - timedelta(days=days))
             job.public_description, job.location, job.team = text, location, team
+            self.session.add_all(JobQuestion(job=job, position=position, text=question, hint=hint or None)
+                                 for position, (question, hint) in enumerate(asked))
         self.session.add_all(default_programme(self.locale))
         self.session.add(OfferPolicy(updated_by_id=self.hr.id))
         self.session.flush()

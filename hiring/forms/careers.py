@@ -11,6 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from hiring.models.job_questions import ANSWER_LENGTH
 from hiring.textinput import without_bidi_controls
 
 COVER_LETTER_MAX = 5000  # characters: about two pages, more than a cover letter needs
@@ -18,6 +19,12 @@ COVER_LETTER_MAX = 5000  # characters: about two pages, more than a cover letter
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _newlines(value):
+    """A browser sends a text area's line breaks as CRLF but counts them as one character in `maxlength`: so
+    do we, so that what fitted in the box fits the limit."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class ApplyForm(FlaskForm):
@@ -45,3 +52,30 @@ class ApplyForm(FlaskForm):
     website = StringField(_l("Leave this field empty"))
     # When the form was shown, signed (hiring/careers/applying.py): too fast to be typed, or too old.
     started = HiddenField()
+
+
+class QuestionsForm:
+    """What a job's own questions add to the form: the answer fields, in the order the job asks them."""
+
+    question_ids: tuple[int, ...] = ()
+
+    @property
+    def answer_fields(self) -> list:
+        """The answer fields in order, for the template."""
+        return [self[f"answer_{qid}"] for qid in self.question_ids]
+
+    def answers(self) -> dict[int, str]:
+        """Each question's answer as typed (stripped; empty when left blank)."""
+        return {qid: self[f"answer_{qid}"].data or "" for qid in self.question_ids}
+
+
+def apply_form_for(questions) -> type[ApplyForm]:
+    """The application form with one optional text area per question the job asks (named answer_<id>, labelled
+    with the question, its hint below): only these are read, so an answer posted for any other question is
+    ignored."""
+    fields = {f"answer_{q.id}": TextAreaField(
+        q.text, description=q.hint or "", filters=[without_bidi_controls, _newlines, _strip],
+        validators=[Optional(), Length(max=ANSWER_LENGTH, message=_l(
+            "Your answer is longer than %(max)d characters. Shorten it."))]) for q in questions}
+    return type("ApplyFormWithQuestions", (QuestionsForm, ApplyForm),
+                {**fields, "question_ids": tuple(q.id for q in questions)})

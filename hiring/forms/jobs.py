@@ -21,6 +21,7 @@ from hiring.errors import DomainError
 from hiring.forms import BoundedIntegerField, options
 from hiring.jobs.service import NAME_LENGTH, JobInput, RequirementInput
 from hiring.models import JobStatus
+from hiring.models.job_questions import HINT_LENGTH, QUESTION_LENGTH
 from hiring.models.jobs import PLACE_LENGTH, PUBLIC_DESCRIPTION_LENGTH
 from hiring.textinput import without_bidi_controls
 
@@ -160,3 +161,43 @@ class JobForm(FlaskForm):
             return False
         target.errors = [*target.errors, error.message]
         return True
+
+
+# --- the job's own questions on the careers site's application form (hiring/jobs/questions.py) ----------------
+
+QUESTION_MESSAGE = _l("Keep the question under %(n)d characters.", n=QUESTION_LENGTH)
+HINT_MESSAGE = _l("Keep the hint under %(n)d characters.", n=HINT_LENGTH)
+
+
+class QuestionForm(FlaskForm):
+    """A question's wording (a new one, or one not answered yet); prefixed per question on the job page so that
+    each form's fields have ids of their own."""
+
+    text = StringField(_l("Question"), filters=[without_bidi_controls, _strip], validators=[
+        DataRequired(_l("Write the question.")), Length(max=QUESTION_LENGTH, message=QUESTION_MESSAGE)])
+    hint = StringField(_l("Hint under the question (optional)"), filters=[without_bidi_controls, _strip],
+                       validators=[Length(max=HINT_LENGTH, message=HINT_MESSAGE)],
+                       description=_l("For example what a good answer covers, or how long it may be."))
+
+    def show_error(self, error: DomainError) -> bool:
+        """Put a domain error next to its field; False when it names no field of this form."""
+        target = {"text": self.text, "hint": self.hint}.get(error.field or "")
+        if target is None:
+            return False
+        target.errors = [*target.errors, error.message]
+        return True
+
+
+class NewQuestionForm(QuestionForm):
+    """Add a question at the end of the job's form."""
+
+    add = SubmitField(_l("Add the question"))
+
+
+class ChangeQuestionForm(QuestionForm):
+    """One asked question: reword it (while nobody has answered it), move it, or remove it."""
+
+    save = SubmitField(_l("Save the wording"))
+    up = SubmitField(_l("Move up"))
+    down = SubmitField(_l("Move down"))
+    remove = SubmitField(_l("Remove"))

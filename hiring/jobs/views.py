@@ -1,4 +1,5 @@
-"""Jobs pages (admin, hr, recruiter): the list, a job's pipeline, and the form with its requirements."""
+"""Jobs pages (admin, hr, recruiter): the list, a job's pipeline, the form with its requirements, and the job's own
+questions on the careers site's application form."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -6,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hiring.auth.roles import RECRUITING, roles_required
-from hiring.bounds import page_number
+from hiring.bounds import page_number, to_int
 from hiring.careers.queries import is_public
-from hiring.errors import DomainError
+from hiring.errors import DomainError, NotFound
 from hiring.extensions import db
 from hiring.forms import options
-from hiring.forms.jobs import MAX_REQUIREMENTS, JobForm
-from hiring.jobs import service
+from hiring.forms.jobs import MAX_REQUIREMENTS, ChangeQuestionForm, JobForm, NewQuestionForm
+from hiring.jobs import questions, service
 from hiring.models import Job, Stage
 from hiring.paging import list_page
 
@@ -38,6 +39,12 @@ def index():
 @roles_required(*RECRUITING)
 def show(job_id: int):
     """A job's pipeline: how many applications in each stage, and the applications, best first."""
+    return _render_show(job_id)
+
+
+def _render_show(job_id: int, bound: dict | None = None, status: int = 200):
+    """The job's page; `bound` holds a question form that came back with errors, keyed by its question's id
+    (None for the form that adds one)."""
     job = service.load_job(db.session, job_id)
     if job is None:
         abort(404)
@@ -45,8 +52,15 @@ def show(job_id: int):
     stage = Stage(stage) if stage in Stage._value2member_map_ else None
     rows, count = service.job_applications(job_id, stage)
     page = list_page(db.session, rows, count, per_page=APPLICATIONS_PER_PAGE)
+    asked = questions.questions_page(db.session, job_id)
+    bound = bound or {}
+    question_forms = {q.id: bound.get(q.id) or ChangeQuestionForm(formdata=None, obj=q, prefix=f"q{q.id}")
+                      for q in asked.active}
+    new_form = bound.get(None) or NewQuestionForm(formdata=None, prefix="new-question")
     return render_template("jobs/show.html", job=job, page=page, stage=stage, stages=list(Stage),
-                           counts=service.stage_counts(db.session, [job_id])[job_id], public=is_public(job))
+                           counts=service.stage_counts(db.session, [job_id])[job_id], public=is_public(job),
+                           questions=asked, question_forms=question_forms, new_question=new_form,
+                           question_limit=questions.limit_text()), status
 
 
 def _form_page(job: Job | None):
@@ -93,3 +107,68 @@ def edit(job_id: int):
     if job is None:
         abort(404)
     return _form_page(job)
+
+
+# --- the job's own questions on the application form (hiring/jobs/questions.py) -------------------------------
+
+def _question_done(job_id: int, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".show", job_id=job_id, _anchor="questions"))
+
+
+def _question_refused(job_id: int, question_id: int | None, form, error: DomainError):
+    """The job page again with the form as typed and the message beside its field; an unknown question is 404."""
+    db.session.rollback()
+    if isinstance(error, NotFound):
+        abort(404)
+    if not form.show_error(error):
+        flash(error.message, "error")
+    return _render_show(job_id, {question_id: form}, status=error.status)
+
+
+@bp.route("/<int:job_id>/questions", methods=["POST"])
+@roles_required(*RECRUITING)
+def add_question(job_id: int):
+    """Ask one more question on the job's application form."""
+    if db.session.get(Job, job_id) is None:
+        abort(404)
+    form = NewQuestionForm(prefix="new-question")
+    if not form.validate():
+        return _render_show(job_id, {None: form}, status=400)
+    try:
+        questions.add_question(db.session, job_id, text=form.text.data, hint=form.hint.data or "",
+                               actor_id=current_user.id)
+    except DomainError as error:
+        return _question_refused(job_id, None, form, error)
+    return _question_done(job_id, _("The question was added to the application form."))
+
+
+@bp.route("/<int:job_id>/questions/change", methods=["POST"])
+@roles_required(*RECRUITING)
+def change_question(job_id: int):
+    """Reword, move or remove one of the job's questions (its id in the form, like pipeline.delete_file's, so
+    that the form-fuzzing suite can build the address: unknown, retired or another job's is 404)."""
+    if db.session.get(Job, job_id) is None:
+        abort(404)
+    question_id = to_int(request.form.get("question_id"), low=1)
+    if question_id is None:
+        abort(404)
+    form = ChangeQuestionForm(prefix=f"q{question_id}")
+    try:
+        questions.question_of(db.session, job_id, question_id)
+        if form.up.data or form.down.data:
+            questions.move_question(db.session, job_id, question_id, questions.UP if form.up.data else questions.DOWN,
+                                    actor_id=current_user.id)
+            return _question_done(job_id, _("The question was moved."))
+        if form.remove.data:
+            retired = questions.remove_question(db.session, job_id, question_id, actor_id=current_user.id)
+            return _question_done(job_id, _("The question is no longer asked; its answers are kept.") if retired
+                                  else _("The question was removed."))
+        if not form.validate():
+            return _render_show(job_id, {question_id: form}, status=400)
+        questions.edit_question(db.session, job_id, question_id, text=form.text.data, hint=form.hint.data or "",
+                                actor_id=current_user.id)
+    except DomainError as error:
+        return _question_refused(job_id, question_id, form, error)
+    return _question_done(job_id, _("The question was saved."))

@@ -23,6 +23,7 @@ from hiring.models.interviews import (
     ScorecardRevision,
     ScorecardStatus,
 )
+from hiring.models.job_questions import ApplicationAnswer, JobQuestion
 from hiring.models.jobs import Job, JobStatus, Requirement
 from hiring.models.offer import OfferDecision, OfferPolicy, OfferTiming, QuitOffer
 from hiring.models.onboarding import (
@@ -41,9 +42,9 @@ from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
 
 __all__ = [
-    "Application", "AuditEvent", "Base", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
+    "Application", "ApplicationAnswer", "AuditEvent", "Base", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
     "Enrollment", "EnrollmentTask", "ErasureRequest", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
-    "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
+    "JobQuestion", "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "ProgrammeTask", "QuitOffer",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",
     "SuspicionState", "Task", "TaskOwner",

@@ -25,6 +25,7 @@ from hiring.forms.pipeline import (
     SelfIdentificationForm,
 )
 from hiring.interviews.service import may_see_all
+from hiring.jobs import questions as job_questions
 from hiring.models import Application, Candidate, FileKind, InterviewKind, Job, JobStatus, Role, Stage
 from hiring.paging import keyset_page
 from hiring.pipeline import duplicates, files_service, queries, selfid, service
@@ -183,6 +184,8 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
     return render_template("pipeline/candidate.html", forms=forms, set_password_links=links,
                            predictions=predictions, model_report=report,
                            files=files_service.list_files(db.session, candidate_id),
+                           answers=job_questions.answers_by_application(
+                               db.session, [a.id for a in data["applications"]]),
                            file_form=bound.get(("file", None)) or _file_form(),
                            file_kind_labels=files_service.KIND_LABELS,
                            uncertainty=gate_uncertainty(db.session, data["applications"], data["assignments"]),

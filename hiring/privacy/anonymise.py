@@ -1,7 +1,7 @@
 """Anonymising candidates: who is due, and what is removed and what is kept.
 
 Removed: what identifies the person (name, e-mail, phone, source), their files (CVs, cover letters: the
-rows and the content) and every text people wrote about them
+rows and the content), their answers to the jobs' own questions, and every text people wrote about them
 (stage-change reasons, scorecard takeaways and evidence, veto reasons, amendment reasons and the earlier
 versions kept with them, the veto reasons copied into the stored gate reasons). Kept: ratings, stored
 scores, gate results, stages, dates and the self-identification row, so that the funnel, the fairness and
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from hiring.audit import record
 from hiring.models import (
     Application,
+    ApplicationAnswer,
     AuditEvent,
     Candidate,
     CandidateFile,
@@ -179,6 +180,9 @@ def anonymise(session: Session, candidate_ids: list[int], now: datetime) -> None
                      for aid, reasons in gates if reasons and any(r.get("code") == "culture_veto" for r in reasons)]
         if rewritten:
             session.execute(sa.update(Application), rewritten)
+        # What they answered to the jobs' own questions on the application form: their words, nothing to keep.
+        session.execute(sa.delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(application_ids))
+                        .execution_options(synchronize_session=False))
         _scrub_legacy_events(session, chunk, application_ids, scorecard_ids)
         # Their documents: deleting the stored files takes their chunks and the candidate_files rows with them
         # (ON DELETE CASCADE); nothing of them is kept for the statistics.

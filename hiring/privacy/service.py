@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hiring.audit import record
 from hiring.errors import Conflict, DomainError, NotFound
+from hiring.jobs.questions import answers_by_application
 from hiring.models import (
     Application,
     AuditEvent,
@@ -112,7 +113,7 @@ def _at(value: datetime | None) -> str | None:
 
 
 def export_data(session: Session, candidate_id: int, *, actor_id: int, now: datetime) -> dict:
-    """Everything held about a candidate, as JSON-ready data, for an access request; audited; 9 queries.
+    """Everything held about a candidate, as JSON-ready data, for an access request; audited; 10 queries.
 
     Colleagues stay out of it (who moved, who interviewed: their names and ids are their personal data);
     the interview's kind says which interview a scorecard belongs to.
@@ -138,6 +139,7 @@ def export_data(session: Session, candidate_id: int, *, actor_id: int, now: date
     revisions = session.scalars(sa.select(ScorecardRevision).where(ScorecardRevision.scorecard_id.in_(card_ids))
                                 .order_by(ScorecardRevision.version)).all()
     hires = {h.application_id: h for h in session.scalars(sa.select(Hire).where(Hire.application_id.in_(ids)))}
+    answered = answers_by_application(session, ids)
     self_id = session.scalar(sa.select(SelfIdentification).where(SelfIdentification.candidate_id == candidate_id))
     events = session.scalars(sa.select(AuditEvent).where(sa.or_(
         sa.and_(AuditEvent.entity_type == "candidate", AuditEvent.entity_id == candidate_id),
@@ -194,6 +196,7 @@ def export_data(session: Session, candidate_id: int, *, actor_id: int, now: date
             "values_fit": a.values_fit, "gate_result": a.gate_result.value if a.gate_result else None,
             "gate_reasons": a.gate_reasons, "scored_at": _at(a.scored_at), "stage_history": history.get(a.id, []),
             "scorecards": scorecards.get(a.id, []), "hire": hire_data(hires.get(a.id)),
+            "answers": [{"question": answer.question, "answer": answer.text} for answer in answered.get(a.id, [])],
         } for a, title in applications],
         "self_identification": None if self_id is None else {
             "declined": self_id.declined, "gender": self_id.gender, "ethnicity": self_id.ethnicity,

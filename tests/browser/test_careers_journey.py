@@ -56,6 +56,9 @@ def test_a_visitor_applies_follows_and_withdraws_and_the_recruiter_sees_the_cv(p
     page.get_by_label("Phone", exact=False).fill("+31 20 555 0101")
     page.locator("input[type=file]").set_input_files(
         {"name": "my cv.pdf", "mimeType": "application/pdf", "buffer": _pdf_cv(name)})
+    # The demo's published jobs each ask a question or two of their own (hiring/demo/content.py): answer one.
+    answer = f"An answer typed on a {device}."
+    page.locator("fieldset.careers-questions textarea").first.fill(answer)
     page.locator("input[type=checkbox][name=consent]").check()
     page.wait_for_timeout(3200)  # the form's time check: nobody applies within three seconds of opening it
     page.get_by_role("button", name="Send my application").click()
@@ -78,6 +81,7 @@ def test_a_visitor_applies_follows_and_withdraws_and_the_recruiter_sees_the_cv(p
     page.goto("/pipeline/?q=" + email)
     page.get_by_role("link", name=name).first.click()
     expect(page.get_by_role("heading", name="Files")).to_be_visible()
+    expect(page.get_by_text(answer)).to_be_visible()  # the answer, on the application's card
     with page.expect_download() as download:
         page.locator("#files a[download]").first.click()
     path = download.value.path()
