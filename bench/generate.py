@@ -128,6 +128,7 @@ def generate(app, size: Size, *, quiet: bool = False, audit: bool = True, now_s:
     from hiring.models import (Application, AuditEvent, Candidate, CoreValue, Enrollment, EnrollmentTask, Hire,
                                InterviewAssignment, Job, OfferPolicy, ProgrammeTask, QuitOffer, Rating, Requirement,
                                Role, Scorecard, SelfIdentification, StageChange, User)
+    from hiring.models.packed_ratings import pack_missing
     from hiring.scoring.service import recompute_all
 
     rng = np.random.default_rng(size.seed)
@@ -169,6 +170,10 @@ def generate(app, size: Size, *, quiet: bool = False, audit: bool = True, now_s:
             load.insert(InterviewAssignment.__table__, assignment_columns(iv))
             load.insert(Scorecard.__table__, cards)
             load.insert(Rating.__table__, iv.ratings)
+            step = time.perf_counter()
+            packed = pack_missing(conn)  # as the submit service packs each scorecard (hiring/models/packed_ratings.py)
+            conn.commit()
+            load.step(f"packed_ratings ({packed:,})", time.perf_counter() - step)
 
             step = time.perf_counter()
             scored = recompute_all(db.session).scored

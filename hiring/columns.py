@@ -78,3 +78,15 @@ def int_columns_by(session: Session, stmt, keys: int) -> list[tuple[tuple, np.nd
             raise ValueError(f"expected {count} rows of {len(fields)} integers, read {len(values)} (a NULL?)")
         result.append((tuple(key), values.reshape(count, len(fields))))
     return result
+
+
+def int_lists(session: Session, line: sa.ColumnElement, *also: sa.ColumnElement) -> tuple:
+    """(rows, every row's `line` parsed into one int64 array, then the value of each of `also`) of one
+    statement: `line` is a text column of comma-separated integers (never empty), as many as each row needs;
+    `also`, scalar subqueries read in the same statement (the same snapshot of the data, on PostgreSQL too).
+    Rows come in no particular order, each row's integers together: a caller that needs to know where each
+    row begins marks it (a negative first integer, say)."""
+    count, text, *rest = session.execute(
+        sa.select(sa.func.count(line), sa.func.aggregate_strings(line, SEPARATOR), *also)).one()
+    values = np.fromstring(text, dtype=np.int64, sep=SEPARATOR) if count else np.zeros(0, dtype=np.int64)
+    return (count, values, *rest)

@@ -20,6 +20,7 @@ from hiring.models import (
     InterviewAssignment,
     InterviewKind,
     Job,
+    PackedRatings,
     Rating,
     Scorecard,
     ScorecardRevision,
@@ -27,6 +28,7 @@ from hiring.models import (
     User,
     utcnow,
 )
+from hiring.models.packed_ratings import pack
 from hiring.scoring.service import score_application
 
 __all__ = ["Answer", "Incomplete", "ScorecardInput", "amend", "check_complete", "items_for", "load_assignment",
@@ -172,6 +174,10 @@ def save(session: Session, assignment: InterviewAssignment, user: User, data: Sc
         scorecard.status, scorecard.submitted_at = ScorecardStatus.SUBMITTED, utcnow()
     session.flush()
     if submit:
+        # The ratings as first submitted, for the calibration; an amendment leaves them as they are.
+        session.add(PackedRatings(scorecard_id=scorecard.id, line=pack(
+            scorecard.id, assignment.interviewer_id, assignment.application_id,
+            ((r.requirement_id, r.core_value_id, r.score, r.no_evidence) for r in scorecard.ratings))))
         record(session, actor_id=user.id, action="scorecard_submitted", entity_type="scorecard",
                entity_id=scorecard.id, application_id=assignment.application_id,
                recommendation=scorecard.recommendation.value)

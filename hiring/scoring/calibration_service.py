@@ -12,6 +12,7 @@ from hiring.models import (
     CoreValue,
     InterviewAssignment,
     Job,
+    PackedRatings,
     Rating,
     Requirement,
     Scorecard,
@@ -19,14 +20,14 @@ from hiring.models import (
     ScorecardStatus,
     User,
 )
+from hiring.models.packed_ratings import rating_code, rating_code_sql
 
 
 def calibration_data(session: Session) -> dict:
     """Each submitted scorecard's first submitted ratings as arrays, with interviewer names and item names, for
-    the calibration page; 6 queries."""
+    the calibration page; 4 queries, 7 when some submitted scorecard has no packed ratings."""
     import numpy as np
 
-    from hiring.columns import int_columns
     from hiring.scoring.calibration import calibrate, reliability
 
     requirements = session.execute(
@@ -36,30 +37,14 @@ def calibration_data(session: Session) -> dict:
     item_names.update({f"v{i}": n for i, n in values})
     # An item as one integer: requirement id * 2, or core value id * 2 + 1; `span` is above every such code.
     span = 2 * (max([i for i, *_ in requirements] + [i for i, _ in values], default=0) + 1)
-    cards = int_columns(session, sa.select(Scorecard.id, InterviewAssignment.interviewer_id,
-                                           InterviewAssignment.application_id)
-                        .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
-                        .where(Scorecard.status == ScorecardStatus.SUBMITTED))
-    cards = cards[np.argsort(cards[:, 0])]
+    cards, packed, unpacked, first_versions = _packed_cards(session, span)
+    if unpacked:
+        more_cards, more = _unpacked_cards(session, span)
+        cards = np.concatenate([cards, more_cards])
+        cards = cards[np.argsort(cards[:, 0])]
+        packed = np.concatenate([packed, more])
     ids, per_card = np.unique(cards[:, 1], return_counts=True)
     card_counts = dict(zip(ids.tolist(), per_card.tolist()))
-    # Each rating as a single integer, (scorecard * span + item) * 8 + score with 0 for no evidence, read as
-    # columns (hiring/columns.py). Every rating, drafts' too: the table alone is a plain scan, and NumPy drops
-    # the drafts' below faster than a join with scorecards would.
-    item = sa.func.coalesce(Rating.requirement_id * 2, Rating.core_value_id * 2 + 1)
-    # No score is 0: "no evidence" has none (a CHECK constraint), and a missing one counts as no evidence.
-    score = sa.func.coalesce(Rating.score, 0)
-    packed = int_columns(session, sa.select((sa.cast(Rating.scorecard_id, sa.BigInteger) * span + item) * 8
-                                            + score))[:, 0]
-    packed = packed[_positions(cards[:, 0], packed // 8 // span) >= 0]
-    # An amended scorecard counts as first submitted: only ratings given before seeing colleagues' scorecards
-    # are independent, and agreement and leniency are about independent ratings.
-    first = _first_versions(session, span)
-    if first:
-        amended = np.array(sorted(first), dtype=np.int64)
-        packed = np.concatenate([packed[~np.isin(packed // 8 // span, amended)],
-                                 np.array([code for card in amended.tolist() for code in first[card]],
-                                          dtype=np.int64)])
     # In the order of scorecard and item, whatever order the database gave: float sums depend on order, and a
     # rater's later scorecard wins where one rated the same item of the same candidate twice. The rows come
     # nearly in that order, which a stable sort finds quickly.
@@ -87,7 +72,69 @@ def calibration_data(session: Session) -> dict:
     names = dict(session.execute(
         sa.select(User.id, User.name).where(User.id.in_([p.interviewer_id for p in result.people]))).all())
     return {"people": result.people, "between": result.between, "within": result.within,
-            "first_versions": len(first), "names": names, "items": items_alpha, "item_names": item_names}
+            "first_versions": first_versions, "names": names, "items": items_alpha, "item_names": item_names}
+
+
+def _packed_cards(session: Session, span: int) -> tuple["np.ndarray", "np.ndarray", bool, int]:
+    """(every packed scorecard as (id, interviewer, application), sorted by id; their first-version ratings,
+    each as (scorecard * span + item) * 8 + score, in no order; whether some submitted scorecard is not
+    packed; how many submitted scorecards were amended); one statement, so that all are read from the same
+    data (hiring/models/packed_ratings.py: a line per scorecard)."""
+    import numpy as np
+
+    from hiring.columns import int_lists
+
+    submitted = sa.select(sa.func.count()).select_from(Scorecard) \
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED).scalar_subquery()
+    amended = sa.select(sa.func.count(sa.distinct(ScorecardRevision.scorecard_id))) \
+        .join(Scorecard, ScorecardRevision.scorecard_id == Scorecard.id) \
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED).scalar_subquery()
+    count, values, total, first_versions = int_lists(session, PackedRatings.line, submitted, amended)
+    head = np.flatnonzero(values < 0)
+    if len(head) != count:
+        raise ValueError(f"expected {count} packed scorecards, read {len(head)}")
+    cards = np.stack([-values[head], values[head + 1], values[head + 2]], axis=1)
+    # Each line's codes follow its three head numbers: the codes in order, each scorecard's part repeated
+    # over its own codes.
+    per_line = np.diff(np.append(head, len(values))) - 3
+    body = np.ones(len(values), dtype=bool)
+    body[head], body[head + 1], body[head + 2] = False, False, False
+    codes = values[body]
+    del values, body
+    packed = np.repeat(cards[:, 0] * (span * 8), per_line) + codes
+    if len(codes) and codes.max() >= span * 8:
+        # An item deleted since the first version (amended away): nothing left to name it by, and no
+        # colleague rates it now.
+        packed = packed[codes < span * 8]
+    return cards[np.argsort(cards[:, 0])], packed, total != count, first_versions
+
+
+def _unpacked_cards(session: Session, span: int) -> tuple["np.ndarray", "np.ndarray"]:
+    """The submitted scorecards without packed ratings (written around the submit service, see
+    hiring/models/packed_ratings.py) as _packed_cards gives them: their ratings, or their oldest revision's
+    where amended; 3 queries."""
+    import numpy as np
+
+    from hiring.columns import int_columns
+
+    unpacked = sa.and_(Scorecard.status == ScorecardStatus.SUBMITTED,
+                       ~sa.exists().where(PackedRatings.scorecard_id == Scorecard.id))
+    cards = int_columns(session, sa.select(Scorecard.id, InterviewAssignment.interviewer_id,
+                                           InterviewAssignment.application_id)
+                        .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
+                        .where(unpacked))
+    packed = int_columns(session, sa.select(sa.cast(Rating.scorecard_id, sa.BigInteger) * (span * 8)
+                                            + rating_code_sql(Rating))
+                         .join(Scorecard, Rating.scorecard_id == Scorecard.id).where(unpacked))[:, 0]
+    # An amended scorecard counts as first submitted: only ratings given before seeing colleagues' scorecards
+    # are independent, and agreement and leniency are about independent ratings.
+    first = _first_versions(session, span, unpacked)
+    if first:
+        amended = np.array(sorted(first), dtype=np.int64)
+        packed = np.concatenate([packed[~np.isin(packed // 8 // span, amended)],
+                                 np.array([code for card in amended.tolist() for code in first[card]],
+                                          dtype=np.int64)])
+    return cards, packed
 
 
 def _by_candidate_item_rater(applications: "np.ndarray", items: "np.ndarray", raters: "np.ndarray") -> "np.ndarray":
@@ -121,9 +168,9 @@ def _positions(ids: "np.ndarray", wanted: "np.ndarray") -> "np.ndarray":
     return np.where(ids[at] == wanted, at, -1)
 
 
-def _first_versions(session: Session, span: int) -> dict[int, list[int]]:
-    """Per amended submitted scorecard, its first submitted ratings packed as in calibration_data (the
-    revision of the lowest version holds the content before the first amendment); one query."""
+def _first_versions(session: Session, span: int, which: sa.ColumnElement) -> dict[int, list[int]]:
+    """Per amended scorecard of `which`, its first submitted ratings packed as in _packed_cards (the revision
+    of the lowest version holds the content before the first amendment); one query."""
     first = sa.select(ScorecardRevision.scorecard_id, sa.func.min(ScorecardRevision.version).label("version")) \
         .group_by(ScorecardRevision.scorecard_id).subquery()
     rows = session.execute(
@@ -131,16 +178,16 @@ def _first_versions(session: Session, span: int) -> dict[int, list[int]]:
         .join(first, sa.and_(ScorecardRevision.scorecard_id == first.c.scorecard_id,
                              ScorecardRevision.version == first.c.version))
         .join(Scorecard, ScorecardRevision.scorecard_id == Scorecard.id)
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED))
+        .where(which))
     packed: dict[int, list[int]] = {}
     for card_id, snapshot in rows:
         codes = packed.setdefault(card_id, [])
         for r in (snapshot or {}).get("ratings") or []:
-            code = r["requirement_id"] * 2 if r.get("requirement_id") else r["core_value_id"] * 2 + 1
-            if code >= span:  # an item deleted since: nothing left to name it by, and no colleague rates it now
+            code = rating_code(r.get("requirement_id"), r.get("core_value_id"), r.get("score"),
+                               bool(r.get("no_evidence")))
+            if code // 8 >= span:  # an item deleted since: nothing left to name it by, and no colleague rates it now
                 continue
-            score = 0 if r.get("no_evidence") or r.get("score") is None else int(r["score"])
-            codes.append((card_id * span + code) * 8 + score)
+            codes.append(card_id * span * 8 + code)
     return packed
 
 
