@@ -112,6 +112,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(careers_bp)
     from hiring.pipeline.duplicate_views import bp as duplicates_bp
     app.register_blueprint(duplicates_bp)
+    from hiring.mail.views import bp as mail_bp
+    app.register_blueprint(mail_bp)
 
 
 def register_limits(app: Flask) -> None:

@@ -115,6 +115,50 @@ def _check_brand(settings: dict) -> None:
     settings["COMPANY_LOGO_URL"] = logo
 
 
+# --- e-mail (hiring/mail/) ---------------------------------------------------------------------------------
+
+def _mail_settings() -> dict:
+    """The MAIL_* settings: where the outbox sends (hiring/mail/sending.py). Without MAIL_SERVER, messages are
+    kept here instead (shown on the admin's "Sent mail" page and written to instance/mail/ as .eml files)."""
+    port = os.environ.get("MAIL_PORT", "").strip()
+    if port and (not port.isdigit() or not 1 <= int(port) <= 65535):
+        raise ValueError(f"MAIL_PORT must be a port number (1 to 65535), not {port!r}")
+    attempts = os.environ.get("MAIL_MAX_ATTEMPTS", "").strip() or "10"
+    if not attempts.isdigit() or int(attempts) < 1:
+        raise ValueError(f"MAIL_MAX_ATTEMPTS must be a whole number (1 or more), not {attempts!r}")
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": int(port) if port else None,  # None: 465 with MAIL_USE_SSL, 587 with MAIL_USE_TLS, else 25
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),  # STARTTLS after connecting
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),  # TLS from the first byte (SMTPS)
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", "").strip() or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "").strip() or None,
+        "MAIL_TIMEOUT": _seconds("MAIL_TIMEOUT", 30),
+        "MAIL_MAX_ATTEMPTS": int(attempts),
+    }
+
+
+def _check_mail(settings: dict) -> None:
+    """Refuse MAIL_* settings that could not send, saying what is wrong; fill in the port and the sender."""
+    from email.utils import parseaddr
+
+    if settings["MAIL_USE_TLS"] and settings["MAIL_USE_SSL"]:
+        raise ValueError("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL (SMTPS) cannot both be on: choose one")
+    if settings["MAIL_PASSWORD"] and not settings["MAIL_USERNAME"]:
+        raise ValueError("MAIL_PASSWORD is set without MAIL_USERNAME")
+    if settings["MAIL_SERVER"] and not settings["MAIL_SENDER"]:
+        raise ValueError("MAIL_SENDER (the From address, such as 'Jobs <jobs@example.com>') must be set "
+                         "with MAIL_SERVER")
+    sender = settings["MAIL_SENDER"] or "no-reply@localhost"
+    address = parseaddr(sender)[1]
+    if "@" not in address or address.startswith("@") or address.endswith("@") or any(c in sender for c in "\r\n"):
+        raise ValueError(f"MAIL_SENDER must be an e-mail address, such as 'Jobs <jobs@example.com>', not {sender!r}")
+    settings["MAIL_SENDER"] = sender
+    if settings["MAIL_PORT"] is None:
+        settings["MAIL_PORT"] = 465 if settings["MAIL_USE_SSL"] else 587 if settings["MAIL_USE_TLS"] else 25
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
@@ -257,6 +301,8 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         "TASK_THREADS": _threads("TASK_THREADS", 1),
         # The largest file kept in the database (hiring/files.py: prepared reports; later, uploads).
         "FILE_MAX_BYTES": _megabytes("FILE_MAX_MB", 200),
+        # E-mail: the outbox's mail server, sender, timeout and attempts (hiring/mail/; _mail_settings).
+        **_mail_settings(),
     }
     settings.update(overrides)
     try:
@@ -265,6 +311,7 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         raise ValueError(f"COMPANY_TIMEZONE {settings['COMPANY_TIMEZONE']!r} is not a time zone, "
                          "for example Europe/Amsterdam") from None
     _check_brand(settings)
+    _check_mail(settings)
     if settings["ATTACHMENT_MAX_BYTES"] > settings["FILE_MAX_BYTES"]:
         raise ValueError("ATTACHMENT_MAX_MB must not be larger than FILE_MAX_MB, the largest file kept")
     if settings.get("TESTING"):

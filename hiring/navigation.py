@@ -34,6 +34,7 @@ NAV_ITEMS = (
     NavItem(_l("Erasure requests"), "privacy.erasure_requests"),
     NavItem(_l("Users"), "admin.users"),
     NavItem(_l("Audit log"), "admin.audit_log"),
+    NavItem(_l("Sent mail"), "mail.index"),
     NavItem(_l("Profile"), "auth.profile"),
 )
 

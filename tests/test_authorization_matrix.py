@@ -49,6 +49,10 @@ MATRIX = [
     row("/account/profile", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/admin/users", admin=200),
     row("/admin/audit", admin=200),
+    # The outbox ("Sent mail"): admins only (tests/test_mail_views.py has a message's page and its attachments).
+    row("/admin/mail/", admin=200),
+    row("/admin/mail/999999", admin=404),
+    row("/admin/mail/999999/attachments/1", admin=404),
     row("/analytics/offer", **HR),
     row("/analytics/offer/all.svg", **HR),
     row("/scoring/calibration", **HR),

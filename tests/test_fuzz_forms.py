@@ -51,6 +51,7 @@ from hiring.models import (
     GateResult,
     InterviewKind,
     OfferDecision,
+    OutboxMessage,
     ProgrammeTask,
     QuitOffer,
     Role,
@@ -201,12 +202,19 @@ def _build_world() -> World:
     asked = ErasureRequest(candidate_id=applied.candidate_id)
     db.session.add(asked)
     db.session.flush()
+    # A message of the outbox, sent (kept: no mail server), that an admin may send again.
+    sent_mail = OutboxMessage(recipient="fuzz@example.test", kind="test", language="en", subject="Fuzz",
+                              text_body="Hello", message_id="<0123456789abcdef0123456789abcdef@localhost>",
+                              state="sent", delivery="kept", sent_at=utcnow())
+    db.session.add(sent_mail)
+    db.session.flush()
     emails = {role.value: user.email for role, user in staff.items()} | {Role.NEW_HIRE.value: new_hire.email}
     ids = {"user_id": interviewer.id, "assignment_id": drafts[-1].id, "job_id": job.id,
            "offer_id": offer.id, "hire_id": eligible.id, "application_id": applied.id,
            "candidate_id": applied.candidate_id, "value_id": values[0].id,
            "enrollment_id": in_programme.enrollment.id, "programme_task_id": programme[0].id,
-           "enrollment_task_id": waiting.id, "suspicion_id": pairs[0].id, "merge_id": merge.id, "request_id": asked.id}
+           "enrollment_task_id": waiting.id, "suspicion_id": pairs[0].id, "merge_id": merge.id, "request_id": asked.id,
+           "message_id": sent_mail.id}
     tokens = {"pipeline.self_identification": selfid.make_token(applied.candidate_id),
               "auth.set_password": make_set_password_token(graduate)}
     # The candidate's own status page (hiring/careers/status.py): its link is its key, for each of its actions.

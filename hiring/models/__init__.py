@@ -27,6 +27,7 @@ from hiring.models.job_questions import ApplicationAnswer, JobQuestion
 from hiring.models.jobs import Job, JobStatus, Requirement
 from hiring.models.offer import OfferDecision, OfferPolicy, OfferTiming, QuitOffer
 from hiring.models.packed_ratings import PackedRatings
+from hiring.models.outbox import OutboxAttachment, OutboxMessage
 from hiring.models.onboarding import (
     WEEKS,
     Enrollment,
@@ -45,7 +46,8 @@ from hiring.models.values import CoreValue
 __all__ = [
     "Application", "ApplicationAnswer", "AuditEvent", "Base", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
     "Enrollment", "EnrollmentTask", "ErasureRequest", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
-    "JobQuestion", "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "PackedRatings", "ProgrammeTask", "QuitOffer",
+    "JobQuestion", "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "OutboxAttachment", "OutboxMessage", "ProgrammeTask", "QuitOffer",
+    "PackedRatings",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",
     "SuspicionState", "Task", "TaskOwner",

@@ -29,6 +29,7 @@ from hiring.models import (
     Candidate,
     CandidateFile,
     InterviewAssignment,
+    OutboxMessage,
     Rating,
     Scorecard,
     ScorecardRevision,
@@ -184,6 +185,9 @@ def anonymise(session: Session, candidate_ids: list[int], now: datetime) -> None
         session.execute(sa.delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(application_ids))
                         .execution_options(synchronize_session=False))
         _scrub_legacy_events(session, chunk, application_ids, scorecard_ids)
+        # The e-mail sent to them (their address, their name in the words): gone, with its attachments.
+        session.execute(sa.delete(OutboxMessage).where(OutboxMessage.candidate_id.in_(chunk))
+                        .execution_options(synchronize_session=False))
         # Their documents: deleting the stored files takes their chunks and the candidate_files rows with them
         # (ON DELETE CASCADE); nothing of them is kept for the statistics.
         session.execute(sa.delete(StoredFile).where(StoredFile.id.in_(
