@@ -129,3 +129,18 @@ def test_a_malformed_line_is_an_error_not_a_figure(app):
     db.session.flush()
     with pytest.raises(ValueError):
         calibration_data(db.session)
+
+
+def test_the_demo_company_is_packed_like_submitted_scorecards(app):
+    """seed-demo writes scorecards directly; it packs them, so the calibration of `make run` reads packed rows."""
+    import sqlalchemy as sa
+
+    from hiring.demo.seed import seed_demo
+    from hiring.extensions import db
+    from hiring.models import PackedRatings, Scorecard, ScorecardStatus
+
+    seed_demo(db.session)
+    submitted = db.session.scalar(sa.select(sa.func.count()).select_from(Scorecard)
+                                  .where(Scorecard.status != ScorecardStatus.DRAFT))
+    assert submitted > 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PackedRatings)) == submitted
