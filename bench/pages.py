@@ -52,9 +52,23 @@ def targets(session) -> dict:
                           .join(User, InterviewAssignment.interviewer_id == User.id)
                           .where(User.email == LOGINS["interviewer"]).order_by(InterviewAssignment.id.desc()).limit(1))
     n_apps = session.scalar(sa.select(count).select_from(Application))
-    return {"job": job, "candidate": candidate, "dossier": hired_app, "compare": interviewed, "enrolment": new_hire,
-            "interviewer_app": mine, "deep_page": max(1, (n_apps + 49) // 50 - 1), "pages": max(1, (n_apps + 49) // 50),
+    deep_page = max(1, (n_apps + 49) // 50 - 1)
+    return {"deep_after": _cursor_before(session, deep_page), "job": job, "candidate": candidate, "dossier": hired_app, "compare": interviewed, "enrolment": new_hire,
+            "interviewer_app": mine, "deep_page": deep_page, "pages": max(1, (n_apps + 49) // 50),
             "filter_stage": Stage.INTERVIEWING.value}
+
+
+def _cursor_before(session, page: int) -> str:
+    """The Next link's cursor that leads to a page of the candidate list (newest first): the last row of the page
+    before it. Found here once, untimed, with OFFSET; a user gets there by following Next."""
+    from hiring.models import Application
+    from hiring.paging import encode_cursor
+    from hiring.pipeline.queries import SORTS
+
+    keys = SORTS["newest"]
+    row = session.scalars(sa.select(Application).order_by(*(k.ordering for k in keys))
+                          .offset((page - 1) * 50 - 1).limit(1)).first()
+    return encode_cursor(keys, row) if row is not None else ""
 
 
 def warm_pages(bench: Bench, clients: dict, t: dict) -> None:
@@ -66,8 +80,10 @@ def warm_pages(bench: Bench, clients: dict, t: dict) -> None:
     bench.floor(LAYOUT_NAME, rec, "recruiter", LAYOUT, 5 * bench.repeat)
     bench.page("password form (lightest app page)", rec, "recruiter", "/account/password")
     bench.page("candidate list, first page", rec, "recruiter", "/pipeline/")
-    bench.page("candidate list, deep page", rec, "recruiter", f"/pipeline/?page={t['deep_page']}",
-               note=f"page {t['deep_page']:,} of {t['pages']:,}")
+    # As a user reaches it: by Next, whose link carries the cursor of the row before (hiring/paging.py).
+    bench.page("candidate list, deep page", rec, "recruiter",
+               f"/pipeline/?page={t['deep_page']}&after={t['deep_after']}",
+               note=f"page {t['deep_page']:,} of {t['pages']:,}, by Next")
     bench.page("candidate list, job + stage filter", rec, "recruiter",
                f"/pipeline/?job={t['job']}&stage={t['filter_stage']}")
     bench.page("candidate list, sorted by values fit", rec, "recruiter", "/pipeline/?sort=values_fit")
