@@ -48,6 +48,10 @@ MATRIX = [
     row("/account/password", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/account/profile", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/admin/users", admin=200),
+    # Team accounts and "Forgot your password?" (tests/test_accounts_admin.py, tests/test_forgot_password.py).
+    row("/admin/users/invite", admin=200),
+    row("/forgot-password", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/reset-password/forged", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
     row("/admin/audit", admin=200),
     # The outbox ("Sent mail"): admins only (tests/test_mail_views.py has a message's page and its attachments).
     row("/admin/mail/", admin=200),

@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 
 from hiring import create_app
 from hiring.auth.roles import PUBLIC, allowed_roles
-from hiring.auth.tokens import make_set_password_token
+from hiring.auth.tokens import make_reset_token, make_set_password_token
 from hiring.bounds import MAX_ID
 from hiring.extensions import db
 from hiring.models import (
@@ -216,7 +216,8 @@ def _build_world() -> World:
            "enrollment_task_id": waiting.id, "suspicion_id": pairs[0].id, "merge_id": merge.id, "request_id": asked.id,
            "message_id": sent_mail.id}
     tokens = {"pipeline.self_identification": selfid.make_token(applied.candidate_id),
-              "auth.set_password": make_set_password_token(graduate)}
+              "auth.set_password": make_set_password_token(graduate),
+              "auth.reset_password": make_reset_token(graduate)}
     # The candidate's own status page (hiring/careers/status.py): its link is its key, for each of its actions.
     tokens |= dict.fromkeys(("careers.status.page", "careers.status.withdraw", "careers.status.download",
                              "careers.status.erasure"), status.make_token(applied.candidate_id))

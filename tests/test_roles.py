@@ -23,6 +23,7 @@ def test_only_login_set_password_the_careers_site_and_static_files_are_public(ap
                       "careers.index", "careers.job", "careers.apply", "careers.applied", "careers.theme",
                       "careers.status.page", "careers.status.withdraw", "careers.status.download",
                       "careers.status.erasure",
+                      "auth.forgot_password", "auth.reset_password",  # asking for a link, and the signed link
                       "static"}
 
 

@@ -17,7 +17,8 @@ so that no answer tells which accounts exist. Behind a reverse proxy, TRUSTED_PR
 client's rather than the proxy's (hiring/__init__.py, register_proxies).
 
 The careers site's application form is limited too (limit_applications, below): per address and per e-mail
-typed (a digest again), every submission counted.
+typed (a digest again), every submission counted; so is "Forgot your password?" (limit_password_resets), which
+sends mail to whatever address is typed.
 
 One Limiter per app (not a module-level one): Flask-Limiter keeps its storage and its on/off switch on the
 instance, and tests build several apps in one process.
@@ -150,8 +151,8 @@ class AccountSlowdown:
 
 
 def init_app(app: Flask) -> Limiter:
-    """Limit the sign-in form, the password-change form (a stolen session guessing the password) and the
-    careers site's application form (floods)."""
+    """Limit the sign-in form, the password-change form (a stolen session guessing the password), the
+    careers site's application form (floods) and "Forgot your password?" (mail to any address typed)."""
     limiter = Limiter(
         get_remote_address,  # the client's address, once ProxyFix has read it from a trusted proxy
         app=app,
@@ -177,6 +178,7 @@ def init_app(app: Flask) -> Limiter:
         deduct_when=_wrong_current_password, scope="password-change")(app.view_functions["auth.change_password"])
     limit_applications(app, limiter)
     limit_status_page(app, limiter)
+    limit_password_resets(app, limiter)
     app.extensions["hiring.limiter"] = limiter
     return limiter
 
@@ -225,3 +227,24 @@ def limit_status_page(app: Flask, limiter: Limiter) -> None:
         scope="status-address", methods=["POST"])
     for endpoint in STATUS_ENDPOINTS:
         app.view_functions[endpoint] = per_address(per_link(app.view_functions[endpoint]))
+
+
+# "Forgot your password?" (hiring/auth/views.forgot_password): every POST counts, known address or not, so that
+# neither the answer nor the limit tells which accounts exist, and nobody's mailbox can be flooded with links.
+RESET_LIMIT_PER_ADDRESS = "20 per hour"
+RESET_LIMIT_PER_EMAIL = "5 per hour"
+
+
+def _reset_email() -> str:
+    """The counter's name for the e-mail typed on the form: a digest, never the address."""
+    return "reset-email:" + hashlib.sha256(_email().encode()).hexdigest()[:32]
+
+
+def limit_password_resets(app: Flask, limiter: Limiter) -> None:
+    """Limit requests for a reset link per client address and per e-mail typed; past either, a 429."""
+    view = limiter.limit(lambda: current_app.config.get("RESET_LIMIT_PER_EMAIL", RESET_LIMIT_PER_EMAIL),
+                         key_func=_reset_email, methods=["POST"], scope="reset-email")(
+        app.view_functions["auth.forgot_password"])
+    view = limiter.limit(lambda: current_app.config.get("RESET_LIMIT_PER_ADDRESS", RESET_LIMIT_PER_ADDRESS),
+                         methods=["POST"], scope="reset-address")(view)
+    app.view_functions["auth.forgot_password"] = view

@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
-from hiring.auth import device, limits, sessions
+from hiring.auth import device, limits, reset, sessions
 from hiring.auth.roles import ANY_ROLE, public, roles_required
 from hiring.audit import record
 from hiring.auth.service import authenticate
-from hiring.auth.tokens import read_set_password_token
+from hiring.auth.tokens import read_reset_token, read_set_password_token
 from hiring.extensions import db
 from hiring.auth.passwords import problems
+from hiring.errorpages import render_error
+from hiring.forms.accounts import ForgotPasswordForm
 from hiring.forms.auth import ChangePasswordForm, LoginForm, ProfileForm, SetPasswordForm
 from hiring.models import User
 
@@ -84,6 +86,56 @@ def set_password(token: str):
         flash(_("Your password is set. Sign in with your e-mail address and your new password."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user), 400 if form.errors else 200
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Ask for a link to choose a new password. The answer is the same whether or not the address has an
+    account (hiring.auth.reset); limited per client address and per address typed (hiring.auth.limits)."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        reset.request_reset(db.session, form.email.data)
+        db.session.commit()
+        flash(_("If an account exists for the address you typed, we have sent it a link to choose a new "
+                "password. The link works for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """The reset form's limits say what to do; the sign-in limits keep the general page."""
+    if request.endpoint != "auth.forgot_password":
+        return render_error(429)
+    response = make_response(render_error(429, _(
+        "Too many links were asked for from here or for this address in a short time. Wait an hour, then try "
+        "again, and look in your mail (and its spam folder) for the link we sent.")))
+    retry = getattr(error, "retry_after", None)
+    if retry:
+        response.headers["Retry-After"] = str(int(retry))
+    return response
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    """The link "Forgot your password?" sends: choose a new password. Every session of the account ends,
+    and nobody is signed in: the person signs in with the new password."""
+    user = read_reset_token(token, lambda uid: db.session.get(User, uid))
+    if user is None:
+        return render_template("auth/reset_password_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit() and _acceptable(form, user):
+        reset.reset_password(db.session, user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated and current_user.id == user.id:
+            logout_user()  # its session has ended with the others; the cookie goes too
+            session.clear()
+        flash(_("Your new password is set, and your account is signed out everywhere. Sign in with your new "
+                "password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
 
 
 def _acceptable(form, user: User) -> bool:
