@@ -5,6 +5,7 @@ import os
 import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -159,6 +160,17 @@ def _check_mail(settings: dict) -> None:
         settings["MAIL_PORT"] = 465 if settings["MAIL_USE_SSL"] else 587 if settings["MAIL_USE_TLS"] else 25
 
 
+def _public_base_url() -> str | None:
+    """PUBLIC_BASE_URL: an http(s) address without query or fragment, kept without its trailing slash."""
+    raw = os.environ.get("PUBLIC_BASE_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"PUBLIC_BASE_URL must be the site's address, such as https://jobs.example.com, not {raw!r}")
+    return raw.rstrip("/")
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
@@ -270,6 +282,15 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         "CAREERS_STATUS_LINK_DAYS": _days("CAREERS_STATUS_LINK_DAYS", 180),
         "STATUS_LIMIT_PER_ADDRESS": _rate("STATUS_LIMIT_PER_ADDRESS", "30 per hour"),
         "STATUS_LIMIT_PER_LINK": _rate("STATUS_LIMIT_PER_LINK", "10 per hour"),
+        # "Forgot your password?" (hiring/auth/reset.py): requests per client address and per e-mail typed.
+        "RESET_LIMIT_PER_ADDRESS": _rate("RESET_LIMIT_PER_ADDRESS", "20 per hour"),
+        "RESET_LIMIT_PER_EMAIL": _rate("RESET_LIMIT_PER_EMAIL", "5 per hour"),
+        # The site's address as people reach it (https://jobs.example.com): links in e-mails are built on it.
+        # Unset, on the request's Host header, which a client chooses: set it (or TRUSTED_HOSTS) in production,
+        # or a forged Host could put another site into a password-reset link.
+        "PUBLIC_BASE_URL": _public_base_url(),
+        # Host names the app answers to (Flask's TRUSTED_HOSTS; others get 400), comma-separated; unset, any.
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         # The words of uploaded documents are read by the task runner (off: in the upload's request, as the
         # tests do; hiring/pipeline/files_service.py).
         "FILE_TEXT_BACKGROUND": _bool("FILE_TEXT_BACKGROUND", True),

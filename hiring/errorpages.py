@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, SecurityError
 
 from hiring.errors import DomainError
 from hiring.postgres import is_timeout, is_unique_violation, sqlstate
@@ -69,6 +69,9 @@ def init_app(app: Flask) -> None:
             return error
         if isinstance(error, RequestEntityTooLarge):
             return render_error(413, too_large_message())
+        if isinstance(error, SecurityError):
+            # A Host outside TRUSTED_HOSTS: the request has no URL adapter, so no page that links anywhere.
+            return error.description or "Bad request", 400, {"Content-Type": "text/plain; charset=utf-8"}
         return render_error(error.code)
 
     @app.errorhandler(CSRFError)

@@ -81,3 +81,30 @@ def test_the_careers_settings_are_read_and_checked(tmp_path, monkeypatch):
     monkeypatch.setenv("PRIVACY_NOTICE_VERSION", "x" * 41)
     with pytest.raises(ValueError, match="at most 40 characters"):
         from_environment(tmp_path, {})
+
+
+@pytest.mark.parametrize("raw, kept", [("https://jobs.example.com/", "https://jobs.example.com"),
+                                       ("http://127.0.0.1:5000/hiring", "http://127.0.0.1:5000/hiring")])
+def test_public_base_url_is_kept_without_its_slash(tmp_path, monkeypatch, raw, kept):
+    monkeypatch.setenv("HIRING_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PUBLIC_BASE_URL", raw)
+    assert create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["PUBLIC_BASE_URL"] == kept
+
+
+@pytest.mark.parametrize("raw", ["jobs.example.com", "ftp://jobs.example.com", "https://", "https://x.test/?a=1",
+                                 "javascript:alert(1)"])
+def test_a_public_base_url_that_is_not_an_address_stops_the_app(tmp_path, monkeypatch, raw):
+    monkeypatch.setenv("HIRING_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PUBLIC_BASE_URL", raw)
+    with pytest.raises(ValueError, match="PUBLIC_BASE_URL"):
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_trusted_hosts_refuse_a_forged_host(tmp_path, monkeypatch):
+    monkeypatch.setenv("HIRING_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("TRUSTED_HOSTS", "jobs.example.com, localhost")
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    assert app.config["TRUSTED_HOSTS"] == ["jobs.example.com", "localhost"]
+    client = app.test_client()
+    assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/login", headers={"Host": "localhost"}).status_code != 400
