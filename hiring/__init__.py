@@ -114,6 +114,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(duplicates_bp)
     from hiring.mail.views import bp as mail_bp
     app.register_blueprint(mail_bp)
+    from hiring.mail.template_views import bp as message_templates_bp
+    app.register_blueprint(message_templates_bp)
+    from hiring.interviews.calendar_views import bp as calendar_bp
+    app.register_blueprint(calendar_bp)
 
 
 def register_limits(app: Flask) -> None:

@@ -22,6 +22,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_l("Home"), "dashboard.home"),
     NavItem(_l("Candidates"), "pipeline.candidates"),
+    NavItem(_l("My interviews"), "calendar.agenda_page"),
     NavItem(_l("Jobs"), "jobs.index"),
     NavItem(_l("Core values"), "values.index"),
     NavItem(_l("Onboarding"), "onboarding.cohorts"),
@@ -35,6 +36,7 @@ NAV_ITEMS = (
     NavItem(_l("Users"), "admin.users"),
     NavItem(_l("Audit log"), "admin.audit_log"),
     NavItem(_l("Sent mail"), "mail.index"),
+    NavItem(_l("Messages"), "messages.index"),
     NavItem(_l("Profile"), "auth.profile"),
 )
 

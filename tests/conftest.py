@@ -30,6 +30,8 @@ def _test_config(database_url: str, **extra) -> dict:
         # Documents' text is read in the request that stores them, so that no test leaves a thread reading
         # (or counted among its queries); tests/test_file_text.py turns the task runner on and waits for it.
         "FILE_TEXT_BACKGROUND": False,
+        # Messages stay queued in the outbox, where tests read them; the outbox's tests turn sending on.
+        "MAIL_BACKGROUND": False,
     }
     config.update(extra)
     return config

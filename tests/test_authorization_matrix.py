@@ -57,6 +57,11 @@ MATRIX = [
     row("/admin/mail/", admin=200),
     row("/admin/mail/999999", admin=404),
     row("/admin/mail/999999/attachments/1", admin=404),
+    # The company's wording of each message (tests/test_message_templates.py): admins only.
+    row("/admin/messages/", admin=200),
+    row("/admin/messages/application_received/nl", admin=200),
+    row("/admin/messages/no_such_message/en", admin=404),
+    row("/admin/messages/application_received/de", admin=404),
     row("/analytics/offer", **HR),
     row("/analytics/offer/all.svg", **HR),
     row("/scoring/calibration", **HR),
@@ -128,6 +133,11 @@ MATRIX = [
     row("/interviews/{my_assignment}/scorecard", interviewer=200),
     row("/interviews/{my_assignment}/scorecard/amend", interviewer="home"),  # nothing submitted yet
     row("/interviews/999999/scorecard", admin=404, hr=404, recruiter=404, interviewer=404),
+    # Scheduling (tests/test_interview_schedule.py): the recruiting roles; the agenda: whoever interviews.
+    row("/interviews/{my_assignment}/schedule", **R),
+    row("/interviews/999999/schedule", admin=404, hr=404, recruiter=404),
+    row("/calendar/", **R, interviewer=200),
+    row("/calendar/no-such-feed.ics", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
     # Others' scorecards: recruiting roles always; an interviewer not assigned there, never.
     row("/interviews/{other_assignment}/scorecard/view", **R),
     row("/interviews/applications/{other}/compare", **R),

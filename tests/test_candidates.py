@@ -11,11 +11,13 @@ import sqlalchemy as sa
 from hiring.extensions import db
 from hiring.models import (
     Application,
+    AuditEvent,
     Candidate,
     GateResult,
     InterviewAssignment,
     InterviewKind,
     JobStatus,
+    OutboxMessage,
     Recommendation,
     Role,
     Scorecard,
@@ -397,9 +399,19 @@ def test_voluntary_self_identification_by_the_candidate(client, login_as, auth):
     factories.application(candidate_=candidate)
     db.session.commit()
     page = client.get(f"/pipeline/candidates/{candidate.id}").get_data(as_text=True)
-    assert "not answered" in page
-    link = re.search(r'value="(http://[^"]+/self-identification/[^"]+)"', page).group(1)
-    path = link.split("localhost", 1)[1]
+    assert "not answered" in page and "Not sent yet." in page
+    assert "/self-identification/" not in page  # staff never see the link: it is e-mailed to the candidate
+    sent = client.post(f"/pipeline/candidates/{candidate.id}/self-identification")
+    assert sent.status_code == 303
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "self_identification_request"))
+    assert (message.recipient, message.candidate_id) == (candidate.email, candidate.id)
+    assert "Sam Self" in message.text_body
+    page = client.get(f"/pipeline/candidates/{candidate.id}").get_data(as_text=True)
+    assert "E-mailed to the candidate on" in page and "/self-identification/" not in page
+    events = db.session.scalars(sa.select(AuditEvent.details).where(
+        AuditEvent.action == "self_identification_requested", AuditEvent.entity_id == candidate.id)).all()
+    assert events == [{}]  # that it was sent, by whom; never the address or the link
+    path = re.search(r"http://localhost(/pipeline/self-identification/\S+)", message.text_body).group(1)
     auth.logout()
     assert "Voluntary questions" in client.get(path).get_data(as_text=True)
     assert client.post(path, data={"gender": "woman", "age_band": "25-39"}).status_code == 200
@@ -409,7 +421,23 @@ def test_voluntary_self_identification_by_the_candidate(client, login_as, auth):
     auth.login(me.email)
     page = client.get(f"/pipeline/candidates/{candidate.id}").get_data(as_text=True)
     assert "answered" in page and "woman" not in page.lower()  # the status only, never the answers
-    assert "/self-identification/" not in page  # the link is spent: staff no longer see it
+    assert "E-mail the form" not in page  # answered: nothing more to send
+    refused = client.post(f"/pipeline/candidates/{candidate.id}/self-identification", follow_redirects=True)
+    assert "answered already" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_only_recruiting_roles_send_the_self_identification_form(client, login_as, auth):
+    candidate = factories.candidate(name="Sam Asked")
+    factories.application(candidate_=candidate)
+    db.session.commit()
+    login_as(Role.INTERVIEWER)
+    assert client.post(f"/pipeline/candidates/{candidate.id}/self-identification").status_code == 403
+    auth.logout()
+    login_as(Role.HR)
+    assert client.post("/pipeline/candidates/999999/self-identification").status_code == 404
+    assert client.post(f"/pipeline/candidates/{candidate.id}/self-identification").status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
 
 
 def test_self_identification_link_works_once(client):

@@ -47,7 +47,8 @@ def test_a_known_and_an_unknown_address_get_the_same_answer_and_only_the_known_o
     [closed] = make_users(site, Role.RECRUITER, active=False)
     rendered = []
     real = emails.render_password_reset
-    monkeypatch.setattr(emails, "render_password_reset", lambda user: rendered.append(1) or real(user))
+    monkeypatch.setattr(emails, "render_password_reset",
+                        lambda session, user: rendered.append(1) or real(session, user))
 
     answers = []
     for email in (hanna.email.upper(), "nobody@example.org", closed.email):

@@ -50,6 +50,7 @@ from hiring.models import (
     Enrollment,
     GateResult,
     InterviewKind,
+    MessageTemplate,
     OfferDecision,
     OutboxMessage,
     ProgrammeTask,
@@ -207,6 +208,8 @@ def _build_world() -> World:
                               text_body="Hello", message_id="<0123456789abcdef0123456789abcdef@localhost>",
                               state="sent", delivery="kept", sent_at=utcnow())
     db.session.add(sent_mail)
+    # The company's wording of a message, which an admin may edit or put back to the default.
+    db.session.add(MessageTemplate(kind="application_received", language="nl", subject="Onderwerp", body="Tekst"))
     db.session.flush()
     emails = {role.value: user.email for role, user in staff.items()} | {Role.NEW_HIRE.value: new_hire.email}
     ids = {"user_id": interviewer.id, "assignment_id": drafts[-1].id, "job_id": job.id,

@@ -47,6 +47,12 @@ def smtp(app, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _sending_on(app, monkeypatch):
+    """The outbox's own tests hand messages to the task runner, as production does (conftest turns it off)."""
+    monkeypatch.setitem(app.config, "MAIL_BACKGROUND", True)
+
+
+@pytest.fixture(autouse=True)
 def _idle():
     yield
     assert task_runner.wait_idle(60), "a task outlived its test"
@@ -320,7 +326,7 @@ def test_with_rq_a_worker_sends_it(make_app, redis_db):
     server = SmtpServer()
     server.start()
     try:
-        app = make_app(REDIS_URL=TEST_REDIS_URL, **server.settings())
+        app = make_app(REDIS_URL=TEST_REDIS_URL, MAIL_BACKGROUND=True, **server.settings())
         with app.app_context():
             message_id = queue()
             assert server.handler.envelopes == []  # nothing sent by the web process

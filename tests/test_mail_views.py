@@ -13,6 +13,12 @@ from tests.mail_helpers import queue
 
 
 @pytest.fixture(autouse=True)
+def _sending_on(app, monkeypatch):
+    """Messages are handed to the task runner, as production does (conftest turns it off)."""
+    monkeypatch.setitem(app.config, "MAIL_BACKGROUND", True)
+
+
+@pytest.fixture(autouse=True)
 def dispatched(monkeypatch):
     handed = []
     monkeypatch.setattr(task_runner, "dispatch", lambda app, task_id, kind, delay=0.0: handed.append(task_id))

@@ -24,6 +24,7 @@ def test_only_login_set_password_the_careers_site_and_static_files_are_public(ap
                       "careers.status.page", "careers.status.withdraw", "careers.status.download",
                       "careers.status.erasure",
                       "auth.forgot_password", "auth.reset_password",  # asking for a link, and the signed link
+                      "calendar.feed",  # an interviewer's calendar feed: its secret address is its key
                       "static"}
 
 

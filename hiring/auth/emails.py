@@ -1,68 +1,88 @@
-"""The account e-mails: an invitation and a password-reset link, written in the recipient's language and put
-in the outbox (hiring/mail/) in the caller's transaction."""
+"""The account e-mails: an invitation and a password-reset link, in the company's wording (hiring/mail/messages.py,
+which admins edit per language), in the recipient's language, put in the outbox in the caller's transaction."""
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from hiring.auth import tokens
-from hiring.i18n import SUPPORTED_LOCALES
 from hiring.labels import ROLE_LABELS
-from hiring.mail import outbox
+from hiring.mail import messages, outbox
 from hiring.models import User
 
 INVITATION, PASSWORD_RESET = "invitation", "password_reset"
 
+messages.register(
+    INVITATION, label=_l("Invitation to a colleague"), audience="staff",
+    placeholders={"name": _l("The invited person's name"), "company_name": _l("The company's name"),
+                  "role": _l("The role they are invited to"), "email": _l("Their e-mail address, to sign in with"),
+                  "set_password_link": _l("The link that sets their password (once)"),
+                  "link_days": _l("How many days the link works")},
+    subject=_l("You are invited to {{ company_name }}"),
+    body=_l("Hello {{ name }},\n\n"
+            "You are invited to {{ company_name }} as {{ role }}.\n\n"
+            "Choose your password with this link, then sign in with your e-mail address {{ email }}:\n\n"
+            "{{ set_password_link }}\n\n"
+            "The link works for {{ link_days }} days and only once.\n"
+            "If you did not expect this invitation, you can ignore this message.\n"),
+    sample={"name": "Sam Jansen", "company_name": "Zappos", "role": "Recruiter", "email": "sam@example.com",
+            "set_password_link": "https://hiring.example.com/set-password/sample-link", "link_days": "14"})
 
-def absolute_url(endpoint: str, **values) -> str:
-    """An address to put in an e-mail. With PUBLIC_BASE_URL set (the site's address as people reach it),
-    built on it, so that a forged Host header cannot put another site into a reset link; else from this
-    request's host, as url_for(_external=True) does."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+messages.register(
+    PASSWORD_RESET, label=_l("Password reset"), audience="staff",
+    placeholders={"name": _l("The person's name"), "company_name": _l("The company's name"),
+                  "reset_link": _l("The link that sets a new password (once)"),
+                  "link_minutes": _l("How many minutes the link works")},
+    subject=_l("Choose a new password for {{ company_name }}"),
+    body=_l("Hello {{ name }},\n\n"
+            "Someone asked to choose a new password for your account at {{ company_name }}. Choose it with this "
+            "link:\n\n"
+            "{{ reset_link }}\n\n"
+            "The link works for {{ link_minutes }} minutes and only once.\n"
+            "If you did not ask for this, ignore this message: your password stays as it is.\n"),
+    sample={"name": "Sam Jansen", "company_name": "Zappos",
+            "reset_link": "https://hiring.example.com/reset-password/sample-link", "link_minutes": "60"})
 
 
-def language_of(user: User) -> str:
-    """The user's own language, else the company's default."""
-    if user.locale in SUPPORTED_LOCALES:
-        return user.locale
-    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+def _link(endpoint: str, **values) -> str:
+    link = messages.absolute_url(endpoint, **values)
+    if link is None:  # these are sent from a request, which always has an address
+        raise RuntimeError("no site address to link to: set PUBLIC_BASE_URL")
+    return link
 
 
-def _render(user: User, template: str, subject, **context) -> tuple[str, str, str, str]:
-    """(language, subject, text, html) of a message to this user, written in their language."""
-    language = language_of(user)
-    context = {"user": user, "company": current_app.config["COMPANY_NAME"], **context}
+def _invitation_context(user: User, language: str) -> dict[str, str]:
     with force_locale(language):
-        return (language, subject(), render_template(f"emails/{template}.txt", **context),
-                render_template(f"emails/{template}.html", **context))
+        role = str(ROLE_LABELS[user.role])
+    return {"name": user.name, "company_name": current_app.config["COMPANY_NAME"], "role": role,
+            "email": user.email, "link_days": str(tokens.MAX_AGE // (24 * 3600)),
+            "set_password_link": _link("auth.set_password", token=tokens.make_set_password_token(user))}
 
 
 def queue_invitation(session: Session, user: User) -> None:
     """Queue the invitation: the role, the company and a set-password link (flushes; the caller commits)."""
-    link = absolute_url("auth.set_password", token=tokens.make_set_password_token(user))
-    company = current_app.config["COMPANY_NAME"]
-    language, subject, text, html = _render(
-        user, INVITATION, lambda: _("You are invited to %(company)s", company=company), link=link,
-        role=ROLE_LABELS[user.role], days=tokens.MAX_AGE // (24 * 3600))
-    outbox.queue(session, to=user.email, subject=subject, text=text, html=html, kind=INVITATION,
-                 language=language, user_id=user.id)
+    language = messages.language_for(user.locale)
+    messages.send(session, INVITATION, to=user.email, language=language, user_id=user.id,
+                  context=_invitation_context(user, language))
 
 
-def render_password_reset(user: User) -> tuple[str, str, str, str]:
-    """(language, subject, text, html) of the password-reset message to this user."""
-    link = absolute_url("auth.reset_password", token=tokens.make_reset_token(user))
-    company = current_app.config["COMPANY_NAME"]
-    return _render(user, PASSWORD_RESET, lambda: _("Choose a new password for %(company)s", company=company),
-                   link=link, minutes=tokens.RESET_MAX_AGE // 60)
+def _reset_context(user: User) -> dict[str, str]:
+    return {"name": user.name, "company_name": current_app.config["COMPANY_NAME"],
+            "reset_link": _link("auth.reset_password", token=tokens.make_reset_token(user)),
+            "link_minutes": str(tokens.RESET_MAX_AGE // 60)}
+
+
+def render_password_reset(session: Session, user: User) -> messages.Rendered:
+    """The password-reset message to this user, rendered (and its link signed) but not queued."""
+    language = messages.language_for(user.locale)
+    return messages.compose(session, messages.kind_of(PASSWORD_RESET), language, _reset_context(user))
 
 
 def queue_password_reset(session: Session, user: User) -> None:
-    """Queue a password-reset link to this user (flushes; the caller commits)."""
-    language, subject, text, html = render_password_reset(user)
-    outbox.queue(session, to=user.email, subject=subject, text=text, html=html, kind=PASSWORD_RESET,
-                 language=language, user_id=user.id)
+    """Queue a password-reset link to this user (flushes; the caller commits): rendered as for a stand-in
+    (hiring/auth/reset.py), so that a known address costs about what an unknown one does."""
+    rendered = render_password_reset(session, user)
+    outbox.queue(session, to=user.email, subject=rendered.subject, text=rendered.text, html=rendered.html,
+                 kind=PASSWORD_RESET, language=messages.language_for(user.locale), user_id=user.id)

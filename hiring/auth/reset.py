@@ -23,7 +23,7 @@ def request_reset(session: Session, email: str) -> None:
     user = session.scalar(sa.select(User).where(User.email == email)) if email else None
     if user is None or not user.active:
         # The same rendering and signing as for a real account, for a stand-in that is never stored.
-        emails.render_password_reset(User(**_STAND_IN))
+        emails.render_password_reset(session, User(**_STAND_IN))
         return
     emails.queue_password_reset(session, user)
     record(session, actor_id=None, action="password_reset_requested", entity_type="user", entity_id=user.id)

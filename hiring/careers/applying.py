@@ -8,7 +8,8 @@ the view commits once at the end or rolls everything back, files included (they 
 
 What the visitor sees never depends on what we already knew: a known e-mail adds the application to the same
 candidate, and a second application to the same job saves nothing, yet both answer with the same confirmation
-(no enumeration of who applied). The audit log gets ids and codes only.
+(no enumeration of who applied). The audit log gets ids and codes only. A new application queues the
+message "application received" to the candidate's address in the same transaction (careers/messages.py).
 
 The typed cover letter is kept as a text file among the candidate's documents rather than as a column: the
 candidate page lists and downloads it like an uploaded one (as an attachment, never inline), and erasure
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from hiring import files
 from hiring.audit import record
+from hiring.careers.messages import send_received
 from hiring.errors import Conflict
 from hiring.jobs.questions import save_answers
 from hiring.models import Application, Candidate, CandidateFile, FileKind, Job, JobQuestion, utcnow
@@ -154,4 +156,6 @@ def submit(session: Session, job: Job, *, name: str, email: str, phone: str | No
     record(session, actor_id=None, action="application_received", entity_type="application",
            entity_id=application.id, candidate_id=application.candidate_id, job_id=job.id, source="careers_site",
            answers=answered)
+    # Last, once everything is saved: "application received", in this transaction (see careers/messages.py).
+    send_received(session, application, job)
     return Received(application.candidate_id, application.id, new_candidate)

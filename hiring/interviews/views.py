@@ -119,3 +119,6 @@ def compare(application_id: int):
         abort(403)
     cards = service.visible_scorecards(db.session, application, current_user)
     return render_template("interviews/compare.html", **comparison.side_by_side(db.session, application_id, cards))
+
+
+from hiring.interviews import schedule_views  # noqa: E402,F401 - the scheduling routes of this blueprint

@@ -81,7 +81,8 @@ def queue(session: Session, *, to: str, subject: str, text: str, html: str | Non
                                       content=f.content) for f in files])
     session.add(message)
     session.flush()
-    tasks.enqueue(session, SEND, {"message": message.id})
+    if current_app.config.get("MAIL_BACKGROUND", True):
+        tasks.enqueue(session, SEND, {"message": message.id})
     return message
 
 

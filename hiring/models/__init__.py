@@ -1,6 +1,7 @@
 """The domain model, one module per part of the domain; importing this registers every table."""
 from hiring.models.audit import AuditEvent
 from hiring.models.base import Base, utcnow
+from hiring.models.calendar_feeds import CalendarFeed
 from hiring.models.candidate_files import CandidateFile, FileKind
 from hiring.models.candidates import (
     Application,
@@ -25,6 +26,7 @@ from hiring.models.interviews import (
 )
 from hiring.models.job_questions import ApplicationAnswer, JobQuestion
 from hiring.models.jobs import Job, JobStatus, Requirement
+from hiring.models.message_templates import MessageTemplate
 from hiring.models.offer import OfferDecision, OfferPolicy, OfferTiming, QuitOffer
 from hiring.models.packed_ratings import PackedRatings
 from hiring.models.outbox import OutboxAttachment, OutboxMessage
@@ -44,10 +46,11 @@ from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
 
 __all__ = [
-    "Application", "ApplicationAnswer", "AuditEvent", "Base", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
+    "Application", "ApplicationAnswer", "AuditEvent", "Base", "CalendarFeed", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
     "Enrollment", "EnrollmentTask", "ErasureRequest", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
     "JobQuestion", "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "OutboxAttachment", "OutboxMessage", "ProgrammeTask", "QuitOffer",
     "PackedRatings",
+    "MessageTemplate",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",
     "SuspicionState", "Task", "TaskOwner",

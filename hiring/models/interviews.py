@@ -39,7 +39,19 @@ class InterviewAssignment(Base):
 
     __tablename__ = "interview_assignments"
     __data_topic__ = "scorecards"  # the aggregates resting on this table (hiring/snapshots.py)
-    __table_args__ = (sa.UniqueConstraint("application_id", "interviewer_id", "kind"),)
+    # Who interviews whom is what aggregates read; moving an interview's time or place changes none of them.
+    __data_topic_columns__ = ("application_id", "interviewer_id", "kind")
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "interviewer_id", "kind"),
+        sa.CheckConstraint("duration_minutes BETWEEN 5 AND 480", name="duration_range"),
+        sa.CheckConstraint("time_zone IS NULL OR length(time_zone) BETWEEN 1 AND 64", name="time_zone_length"),
+        sa.CheckConstraint("location IS NULL OR length(trim(location)) BETWEEN 1 AND 200", name="location_length"),
+        sa.CheckConstraint("video_link IS NULL OR (video_link LIKE 'https://%' AND length(video_link) <= 500)",
+                           name="video_link_https"),
+        sa.CheckConstraint("calendar_sequence >= 0", name="calendar_sequence_not_negative"),
+        # The agenda and the calendar feed: one interviewer's interviews in time order.
+        sa.Index("ix_interview_assignments_interviewer_id_scheduled_for", "interviewer_id", "scheduled_for"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -53,7 +65,16 @@ class InterviewAssignment(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the interview starts (UTC); null while it is not scheduled. Its length, the time zone it was
+    # arranged in (an IANA name; null: the company's), and where: a place, a video link (https), or both.
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
+    location: Mapped[str | None] = mapped_column(sa.String(200))
+    video_link: Mapped[str | None] = mapped_column(sa.String(500))
+    # The iCalendar SEQUENCE of the invitations sent for this interview (RFC 5545 3.8.7.4): raised by every
+    # change of time or place and by a cancellation, so that calendar programs apply the latest.
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     application = relationship("Application")
     interviewer = relationship("User", foreign_keys=[interviewer_id])

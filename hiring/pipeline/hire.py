@@ -1,4 +1,5 @@
-"""Hiring: the hire record, the new hire's login and their enrolment, in one transaction."""
+"""Hiring: the hire record, the new hire's login, their enrolment and their welcome mail (with the link that
+sets their password, hiring/pipeline/messages.py), in one transaction."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,11 +14,12 @@ from hiring.clock import today as company_today
 from hiring.errors import Conflict, DomainError
 from hiring.models import Application, Hire, Role, User
 from hiring.onboarding.enrolment import enrol
+from hiring.pipeline.messages import send_welcome
 
 
 def make_hire(session: Session, application: Application, *, start_date: date | None,
               mentor_id: int | None, actor_id: int, today: date | None = None) -> Hire:
-    """Create the hire, a login without a password for the new hire, and their enrolment."""
+    """Create the hire, a login without a password for the new hire, their enrolment, and queue their welcome."""
     if start_date is None:
         raise DomainError(_("Give the start date of the new hire."), field="start_date")
     # Also checked by the form; here because every later due date is computed from it (9999-12-31 was a 500).
@@ -43,4 +45,5 @@ def make_hire(session: Session, application: Application, *, start_date: date | 
     record(session, actor_id=actor_id, action="hired", entity_type="application", entity_id=application.id,
            hire_id=hire.id, user_id=user.id, start_date=start_date.isoformat(), mentor_id=mentor_id,
            enrollment_id=enrollment.id)
+    send_welcome(session, hire, user)
     return hire

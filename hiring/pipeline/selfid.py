@@ -1,21 +1,26 @@
 """Voluntary self-identification: a candidate answers (or declines) on a form of their own, reached by a signed
 link. The answers are never shown to anyone one by one: the fairness report uses them in aggregates only.
 
-The link works once: after an answer (or a refusal) is stored, it only says so. Whoever else holds the link (it
-passes through staff until the outbox of issue 21 sends it) can therefore not replace the candidate's answers.
-The audit log records that an answer was given, never what it was, nor whether it was a refusal."""
+The link reaches only the candidate: the careers site's confirmation page shows it to them, and staff ask for
+it to be e-mailed (`send_request`, through the outbox) and see only whether and when it was sent, never the link.
+It works once: after an answer (or a refusal) is stored, it only says so, so nobody else can replace the
+candidate's answers. The audit log records that the form was sent and that an answer was given, never what it
+was, nor whether it was a refusal."""
 from __future__ import annotations
 
 import secrets
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from hiring.audit import record as audit
 from hiring.errors import Conflict
-from hiring.models import Candidate, SelfIdentification, utcnow
+from hiring.mail import messages
+from hiring.models import Candidate, OutboxMessage, SelfIdentification, utcnow
 
 SALT = "self-identification"
 # A link that leads to the questions but stores nothing: what the careers site shows when the e-mail typed
@@ -94,10 +99,56 @@ def record(session: Session, candidate: Candidate, *, declined: bool, gender: st
     return row
 
 
-def status(session: Session, candidate_id: int) -> str:
-    """'answered', 'declined' or 'not answered': the only thing recruiters see of it."""
-    row = session.execute(sa.select(SelfIdentification.declined).where(
-        SelfIdentification.candidate_id == candidate_id)).first()
-    if row is None:
-        return "not answered"
-    return "declined" if row.declined else "answered"
+REQUEST = "self_identification_request"
+
+messages.register(
+    REQUEST, label=_l("Voluntary self-identification form"), audience="candidate",
+    placeholders={"name": _l("The candidate's name"), "company_name": _l("The company's name"),
+                  "form_link": _l("The link to the form (it works once)"),
+                  "link_days": _l("How many days the link works")},
+    subject=_l("A voluntary question from {{ company_name }}"),
+    body=_l("Dear {{ name }},\n\n"
+            "To check that we treat every group of applicants fairly, we ask everyone who applies two voluntary "
+            "questions. Answering is up to you and changes nothing in how we judge your application: the "
+            "answers are kept apart from it, never shown to the people who interview you, and used only in "
+            "counts of five people or more.\n\n"
+            "The form (it works once, for {{ link_days }} days; you may also decline there):\n"
+            "{{ form_link }}\n\n"
+            "Kind regards,\n"
+            "{{ company_name }}\n"),
+    sample={"name": "Sam Jansen", "company_name": "Zappos",
+            "form_link": "https://hiring.example.com/pipeline/self-identification/sample-link", "link_days": "90"})
+
+
+class NotAsked(Conflict):
+    """The form cannot be sent: the candidate answered already, or was anonymised, or has no site address."""
+
+
+def send_request(session: Session, candidate: Candidate, *, actor_id: int) -> OutboxMessage:
+    """E-mail the candidate their link to the form, in the caller's transaction; audited (ids only)."""
+    if candidate.anonymised_at is not None:
+        raise NotAsked(_("This candidate was anonymised: there is nobody to ask."))
+    if answered(session, candidate.id):
+        raise NotAsked(_("The candidate has answered already; the form works once."))
+    link = messages.absolute_url("pipeline.self_identification", token=make_token(candidate.id))
+    if link is None:
+        raise NotAsked(_("The site's address is not known here: set PUBLIC_BASE_URL."))
+    try:
+        sent = messages.send(session, REQUEST, to=candidate.email, language=None, candidate_id=candidate.id,
+                             context={"name": candidate.name, "company_name": current_app.config["COMPANY_NAME"],
+                                      "form_link": link, "link_days": str(MAX_AGE // (24 * 3600))})
+    except ValueError:
+        raise NotAsked(_("The candidate's e-mail address cannot receive mail; correct it first.")) from None
+    audit(session, actor_id=actor_id, action="self_identification_requested", entity_type="candidate",
+          entity_id=candidate.id)
+    return sent
+
+
+def summary(session: Session, candidate_id: int) -> tuple[str, object]:
+    """What staff see of it, in one statement: `status` and when the form was last e-mailed (or None)."""
+    given = sa.select(SelfIdentification.declined).where(SelfIdentification.candidate_id == candidate_id)
+    sent = (sa.select(sa.func.max(OutboxMessage.created_at))
+            .where(OutboxMessage.candidate_id == candidate_id, OutboxMessage.kind == REQUEST))
+    answered_, declined, last_sent = session.execute(sa.select(
+        sa.exists(given), given.scalar_subquery(), sent.scalar_subquery())).one()
+    return ("declined" if declined else "answered") if answered_ else "not answered", last_sent

@@ -189,11 +189,9 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
                            file_form=bound.get(("file", None)) or _file_form(),
                            file_kind_labels=files_service.KIND_LABELS,
                            uncertainty=gate_uncertainty(db.session, data["applications"], data["assignments"]),
-                           self_id_status=selfid.status(db.session, candidate_id),
+                           self_id=selfid.summary(db.session, candidate_id),
                            duplicate_notices=duplicates.notices(db.session, candidate_id),
-                           duplicate_reasons=duplicates.REASON_LABELS,
-                           self_id_link=url_for(".self_identification", token=selfid.make_token(candidate_id),
-                                                _external=True), **data), status
+                           duplicate_reasons=duplicates.REASON_LABELS, **data), status
 
 
 @bp.route("/candidates/<int:candidate_id>")
@@ -330,6 +328,22 @@ def application(application_id: int):
         abort(403)
     return render_template("pipeline/application.html", mine=mine,
                            may_compare=may_see_all(db.session, application_id, current_user), **data)
+
+
+@bp.route("/candidates/<int:candidate_id>/self-identification", methods=["POST"])
+@roles_required(*RECRUITING)
+def send_self_identification(candidate_id: int):
+    """E-mail the candidate their link to the voluntary form; staff never see the link itself."""
+    candidate = db.get_or_404(Candidate, candidate_id)
+    try:
+        selfid.send_request(db.session, candidate, actor_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".candidate", candidate_id=candidate_id) + "#self-identification", 303)
+    db.session.commit()
+    flash(_("The voluntary self-identification form was e-mailed to the candidate."), "success")
+    return redirect(url_for(".candidate", candidate_id=candidate_id) + "#self-identification", 303)
 
 
 @bp.route("/self-identification/<token>", methods=["GET", "POST"])
