@@ -21,6 +21,12 @@ from hiring.tasks import runner as task_runner
 from tests.accounts_helpers import audit, database, make_users, signed_in
 
 
+# The first request waits at its UPDATE until the second comes to wait too; on a busy machine that can take
+# longer than the 5 s lock timeout, which would answer it 503 and end the race early (the test's own
+# deadlines and the threads' joins still stop a request that hangs).
+NO_LOCK_TIMEOUT = {"DATABASE_LOCK_TIMEOUT_MS": 0}
+
+
 @pytest.fixture(autouse=True)
 def _no_sending(monkeypatch):
     monkeypatch.setattr(task_runner, "dispatch", lambda *args, **kwargs: None)
@@ -87,7 +93,7 @@ def _active_admins(app) -> list[int]:
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(make_app):
-    site = make_app()
+    site = make_app(**NO_LOCK_TIMEOUT)
     one, two = make_users(site, Role.ADMIN, Role.ADMIN)
     first, second = signed_in(site, one), signed_in(site, two)
 
@@ -101,7 +107,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(make_app):
 
 
 def test_two_admins_closing_each_other_at_once_leave_one_admin(make_app):
-    site = make_app()
+    site = make_app(**NO_LOCK_TIMEOUT)
     one, two = make_users(site, Role.ADMIN, Role.ADMIN)
     first, second = signed_in(site, one), signed_in(site, two)
 
@@ -118,7 +124,7 @@ def test_two_admins_closing_each_other_at_once_leave_one_admin(make_app):
 def test_the_last_admin_demoting_themselves_while_another_is_demoted_keeps_one(make_app):
     """Three admins: one demotes the second while the second steps down and the third is demoted by the first:
     whatever the order, at least one active admin remains."""
-    site = make_app()
+    site = make_app(**NO_LOCK_TIMEOUT)
     one, two, three = make_users(site, Role.ADMIN, Role.ADMIN, Role.ADMIN)
     clients = [signed_in(site, u) for u in (one, two, three)]
 
