@@ -12,6 +12,7 @@ from hiring.clock import today
 from hiring.extensions import db
 from hiring.interviews import feeds
 from hiring.models import CalendarFeed, InterviewKind, Role, ScorecardStatus, Stage, utcnow
+from hiring.interviews import agenda
 from tests import factories
 
 
@@ -69,6 +70,20 @@ def test_earlier_interviews_without_a_submitted_scorecard_are_flagged(client, lo
     assert "Waiting Person" in overdue and "Scorecard due" in overdue and "Done Person" not in html
     assert f"/interviews/{waiting.id}/scorecard" in overdue
     assert "Coming Person" in _rows(html)[0] and "Scorecard due" not in _rows(html)[0]
+
+
+def test_scorecards_due_look_back_ninety_days_on_open_applications_only(client, login_as):
+    """An interviewer's whole history is not walked: older interviews, and those of closed applications, are
+    not "due" any more (bench/RESULTS.md: 436 ms at a million candidates before)."""
+    me = login_as(Role.INTERVIEWER)
+    _interview(me, -10, name="Recent Person")
+    _interview(me, -(agenda.OVERDUE_DAYS + 5), name="Long Ago Person")
+    closed = _interview(me, -4, name="Rejected Person")
+    closed.application.stage = Stage.REJECTED
+    db.session.commit()
+    overdue = client.get("/calendar/").get_data(as_text=True).split('id="overdue-title"')[1].split("</section>")[0]
+    assert "Recent Person" in overdue and "1 earlier interview without a submitted scorecard" in overdue
+    assert "Long Ago Person" not in overdue and "Rejected Person" not in overdue
 
 
 def test_the_agenda_reads_a_page_in_the_same_number_of_queries_however_many_rows(client, login_as, count_queries):
