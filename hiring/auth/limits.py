@@ -184,10 +184,8 @@ def init_app(app: Flask) -> Limiter:
 
 
 # The careers site's application form (hiring/careers/views.apply): every POST counts, accepted or refused,
-# since each one may carry a file of several megabytes to read. The defaults let a person fix a few mistakes;
-# settings of the same names override them.
-APPLY_LIMIT_PER_ADDRESS = "20 per hour"
-APPLY_LIMIT_PER_EMAIL = "5 per hour"
+# since each one may carry a file of several megabytes to read. Every limit here is a setting (hiring/config.py:
+# APPLY_LIMIT_*, STATUS_LIMIT_*, RESET_LIMIT_*), which holds its one default; they let a person fix a few mistakes.
 
 
 def _application_email() -> str:
@@ -207,8 +205,6 @@ def limit_applications(app: Flask, limiter: Limiter) -> None:
 
 # The careers site's status page (hiring/careers/status_views.py): its buttons (withdraw, download my data, ask
 # for erasure) counted together, per address and per link; a download builds a zip, so a loop is refused early.
-STATUS_LIMIT_PER_ADDRESS = "30 per hour"
-STATUS_LIMIT_PER_LINK = "10 per hour"
 STATUS_ENDPOINTS = ("careers.status.withdraw", "careers.status.download", "careers.status.erasure")
 
 
@@ -220,10 +216,10 @@ def _status_link() -> str:
 
 def limit_status_page(app: Flask, limiter: Limiter) -> None:
     """Limit the status page's POSTs per client address and per link; past either, a 429 in the careers layout."""
-    per_link = limiter.shared_limit(lambda: current_app.config.get("STATUS_LIMIT_PER_LINK", STATUS_LIMIT_PER_LINK),
+    per_link = limiter.shared_limit(lambda: current_app.config["STATUS_LIMIT_PER_LINK"],
                                     scope="status-link", key_func=_status_link, methods=["POST"])
     per_address = limiter.shared_limit(
-        lambda: current_app.config.get("STATUS_LIMIT_PER_ADDRESS", STATUS_LIMIT_PER_ADDRESS),
+        lambda: current_app.config["STATUS_LIMIT_PER_ADDRESS"],
         scope="status-address", methods=["POST"])
     for endpoint in STATUS_ENDPOINTS:
         app.view_functions[endpoint] = per_address(per_link(app.view_functions[endpoint]))
@@ -231,8 +227,6 @@ def limit_status_page(app: Flask, limiter: Limiter) -> None:
 
 # "Forgot your password?" (hiring/auth/views.forgot_password): every POST counts, known address or not, so that
 # neither the answer nor the limit tells which accounts exist, and nobody's mailbox can be flooded with links.
-RESET_LIMIT_PER_ADDRESS = "20 per hour"
-RESET_LIMIT_PER_EMAIL = "5 per hour"
 
 
 def _reset_email() -> str:
@@ -242,9 +236,9 @@ def _reset_email() -> str:
 
 def limit_password_resets(app: Flask, limiter: Limiter) -> None:
     """Limit requests for a reset link per client address and per e-mail typed; past either, a 429."""
-    view = limiter.limit(lambda: current_app.config.get("RESET_LIMIT_PER_EMAIL", RESET_LIMIT_PER_EMAIL),
+    view = limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_EMAIL"],
                          key_func=_reset_email, methods=["POST"], scope="reset-email")(
         app.view_functions["auth.forgot_password"])
-    view = limiter.limit(lambda: current_app.config.get("RESET_LIMIT_PER_ADDRESS", RESET_LIMIT_PER_ADDRESS),
+    view = limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"],
                          methods=["POST"], scope="reset-address")(view)
     app.view_functions["auth.forgot_password"] = view
