@@ -26,6 +26,16 @@ def _days(name: str, default: int) -> int:
     return int(value)
 
 
+def _whole(name: str, default: int, low: int, high: int, what: str) -> int:
+    """A whole number from the environment between low and high (hours, an hour of the day)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ValueError(f"{name} must be {what} ({low} to {high}), not {value!r}")
+    return int(value)
+
+
 MB = 1024 * 1024
 
 
@@ -292,6 +302,11 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # Unset, on the request's Host header, which a client chooses: set it (or TRUSTED_HOSTS) in production,
         # or a forged Host could put another site into a password-reset link.
         "PUBLIC_BASE_URL": _public_base_url(),
+        # Reminders (`flask send-reminders`, hiring/mail/reminder_engine.py): a scorecard is overdue this many
+        # hours after its interview ended; users who chose a daily digest get it at or after this hour of the
+        # company's day (COMPANY_TIMEZONE), once a day.
+        "SCORECARD_REMINDER_HOURS": _whole("SCORECARD_REMINDER_HOURS", 24, 1, 24 * 30, "a whole number of hours"),
+        "REMINDER_DIGEST_HOUR": _whole("REMINDER_DIGEST_HOUR", 8, 0, 23, "an hour of the day"),
         # Host names the app answers to (Flask's TRUSTED_HOSTS; others get 400), comma-separated; unset, any.
         "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         # The words of uploaded documents are read by the task runner (off: in the upload's request, as the

@@ -47,6 +47,7 @@ MATRIX = [
     row("/", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/account/password", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/account/profile", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    row("/account/notifications", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/admin/users", admin=200),
     # Team accounts and "Forgot your password?" (tests/test_accounts_admin.py, tests/test_forgot_password.py).
     row("/admin/users/invite", admin=200),

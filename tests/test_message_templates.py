@@ -115,6 +115,16 @@ def test_only_the_companys_words_and_link_placeholders_become_links(app, kind):
     assert "\ue000" not in rendered.text + rendered.html and "\ue002" not in rendered.text + rendered.html
 
 
+def test_the_interview_invitations_link_placeholder_is_clickable(app):
+    """The invitations name their link plain "link" (not "..._link"): it is an address of ours all the same."""
+    from hiring.interviews.messages import INVITE_INTERVIEWER
+    invitation = messages.kind_of(INVITE_INTERVIEWER)
+    rendered = messages.render(invitation, "x", "See {{ link }}",
+                               {**invitation.sample, "link": "https://hiring.example.com/pipeline/applications/7"},
+                               "en")
+    assert 'href="https://hiring.example.com/pipeline/applications/7"' in rendered.html
+
+
 def test_the_subject_is_one_line(app, kind):
     message = messages.send(db.session, "test_kind", to="a@example.org", language="en",
                             context={"name": "Ann\r\nBcc: x@example.org", "status_link": ""})

@@ -57,6 +57,7 @@ LINK_TRAILER = ".,;:!?)]}'"
 # so that nobody can make our message carry their link. Values are marked while rendering (private-use
 # characters around each non-empty value) to tell them from the company's words.
 LINK_SUFFIXES = ("_link", "_url")
+LINK_NAMES = ("link", "url")  # the bare names too (the interview invitations' "link")
 VALUE_START, VALUE_END, NO_LINK = "\ue000", "\ue001", "\ue002"
 _MARKS = {ord(VALUE_START): None, ord(VALUE_END): None, ord(NO_LINK): None}
 
@@ -119,6 +120,9 @@ def absolute_url(endpoint: str, **values) -> str | None:
     it, so that a forged Host header cannot put another site into a link that carries a token; else from this
     request's host; None outside a request without PUBLIC_BASE_URL (no address to give)."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if base and not has_request_context():
+        # A command (`flask send-reminders` from cron): no request, so the path from the app's URL map.
+        return base + current_app.url_map.bind("localhost").build(endpoint, values)
     if base:
         return base + url_for(endpoint, **values)
     if not has_request_context():
@@ -240,7 +244,7 @@ def _plain(value: object) -> str:
 
 def _marked(name: str, value: str) -> str:
     """A value as rendered: marked, unless it is a link placeholder's or empty (an if-condition stays false)."""
-    if not value or name.endswith(LINK_SUFFIXES):
+    if not value or name in LINK_NAMES or name.endswith(LINK_SUFFIXES):
         return value
     return f"{VALUE_START}{value}{VALUE_END}"
 

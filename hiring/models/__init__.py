@@ -27,6 +27,7 @@ from hiring.models.interviews import (
 from hiring.models.job_questions import ApplicationAnswer, JobQuestion
 from hiring.models.jobs import Job, JobStatus, Requirement
 from hiring.models.message_templates import MessageTemplate
+from hiring.models.notifications import NotificationOptOut, NotificationPreference, ReminderSent
 from hiring.models.offer import OfferDecision, OfferPolicy, OfferTiming, QuitOffer
 from hiring.models.packed_ratings import PackedRatings
 from hiring.models.outbox import OutboxAttachment, OutboxMessage
@@ -50,6 +51,7 @@ __all__ = [
     "Enrollment", "EnrollmentTask", "ErasureRequest", "FileChunk", "FileKind", "GateResult", "Hire", "InterviewAssignment", "InterviewKind", "Job",
     "JobQuestion", "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "OutboxAttachment", "OutboxMessage", "ProgrammeTask", "QuitOffer",
     "PackedRatings",
+    "NotificationOptOut", "NotificationPreference", "ReminderSent",
     "MessageTemplate",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",

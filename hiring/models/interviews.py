@@ -51,6 +51,8 @@ class InterviewAssignment(Base):
         sa.CheckConstraint("calendar_sequence >= 0", name="calendar_sequence_not_negative"),
         # The agenda and the calendar feed: one interviewer's interviews in time order.
         sa.Index("ix_interview_assignments_interviewer_id_scheduled_for", "interviewer_id", "scheduled_for"),
+        # The scorecard reminder (hiring/interviews/reminders.py): everyone's interviews of a bounded period.
+        sa.Index("ix_interview_assignments_scheduled_for", "scheduled_for"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
