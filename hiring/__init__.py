@@ -118,6 +118,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(message_templates_bp)
     from hiring.interviews.calendar_views import bp as calendar_bp
     app.register_blueprint(calendar_bp)
+    from hiring.pipeline.rejection_reason_views import bp as rejection_reasons_bp
+    app.register_blueprint(rejection_reasons_bp)
     from hiring.mail.notification_views import bp as notifications_bp
     app.register_blueprint(notifications_bp)  # and `flask send-reminders`; loads the reminder sources
 

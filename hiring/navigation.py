@@ -25,6 +25,7 @@ NAV_ITEMS = (
     NavItem(_l("My interviews"), "calendar.agenda_page"),
     NavItem(_l("Jobs"), "jobs.index"),
     NavItem(_l("Core values"), "values.index"),
+    NavItem(_l("Rejection reasons"), "rejection_reasons.index"),
     NavItem(_l("Onboarding"), "onboarding.cohorts"),
     NavItem(_l("Programme"), "programme.index"),
     NavItem(_l("The Offer"), "offer.index"),

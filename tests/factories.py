@@ -144,3 +144,18 @@ def applicant_through(job, stages, gender=None, age_band=None):
                                    changed_at=utcnow(), reason="x"))
         previous = Stage(stage)
     return made
+
+
+def rejection_reason(code: str = "requirements", label: str = "Does not meet the requirements"):
+    """A coded rejection reason (the one of this code when there is one: the first test of a run meets the list
+    migration 0024 seeded)."""
+    import sqlalchemy as sa
+
+    from hiring.models import RejectionReason
+
+    found = db.session.scalar(sa.select(RejectionReason).where(RejectionReason.code == code))
+    if found is None:
+        found = RejectionReason(code=code, label=label, position=0)
+        db.session.add(found)
+        db.session.flush()
+    return found

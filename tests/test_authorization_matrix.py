@@ -63,6 +63,10 @@ MATRIX = [
     row("/admin/messages/application_received/nl", admin=200),
     row("/admin/messages/no_such_message/en", admin=404),
     row("/admin/messages/application_received/de", admin=404),
+    # The company's coded rejection reasons (tests/test_rejection_reasons.py): admins and HR.
+    row("/admin/rejection-reasons/", **HR),
+    row("/admin/rejection-reasons/new", **HR),
+    row("/admin/rejection-reasons/999999/edit", admin=404, hr=404),
     row("/analytics/offer", **HR),
     row("/analytics/offer/all.svg", **HR),
     row("/scoring/calibration", **HR),

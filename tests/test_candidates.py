@@ -206,7 +206,7 @@ def _busy_candidate():
 
     for stage in (Stage.REJECTED,):
         move_application(db.session, two.id, expected_stage=None, to_stage=stage, reason="Not the right time",
-                         actor_id=recruiter.id)
+                         actor_id=recruiter.id, rejection_reason_id=factories.rejection_reason().id)
     interviewer = factories.user(Role.INTERVIEWER, name="Ivo Interviewer")
     assignment = factories.assignment(one, interviewer, InterviewKind.VALUES)
     db.session.add(Scorecard(assignment=assignment, status=ScorecardStatus.SUBMITTED, submitted_at=utcnow(),
@@ -275,9 +275,13 @@ def test_a_refused_move_is_explained_next_to_the_field(client, login_as):
     assert re.search(rf'id="a{application.id}-to_stage-error"[^>]*>An application cannot go from Applied to Hired',
                      html)
     assert "Skip ahead" in html  # the reason typed is kept
-    no_reason = _move(client, application, "rejected", reason="  ")
+    no_reason = _move(client, application, "withdrawn", reason="  ")
     assert no_reason.status_code == 400
-    assert "Give a reason for moving the application to Rejected." in no_reason.get_data(as_text=True)
+    assert "Give a reason for moving the application to Withdrawn." in no_reason.get_data(as_text=True)
+    # A rejection needs one of the company's coded reasons instead (tests/test_rejection_reasons.py).
+    no_code = _move(client, application, "rejected", reason="  ")
+    assert no_code.status_code == 400
+    assert "Choose the reason for the rejection from the list." in no_code.get_data(as_text=True)
     assert db.session.get(Application, application.id).stage is Stage.APPLIED
 
 

@@ -141,10 +141,12 @@ def test_two_recruiters_moving_the_same_application_at_once(app):
     ann, bob = factories.user(Role.RECRUITER), factories.user(Role.RECRUITER)
     db.session.commit()
     url = f"/pipeline/applications/{application.id}/move"
+    coded = {f"a{application.id}-rejection_reason_id": str(factories.rejection_reason("work_permit").id)}
+    db.session.commit()
 
     results = race(app, [
         (ann, url, _move(application.id, "screening", "interviewing", "Strong screen")),
-        (bob, url, _move(application.id, "screening", "rejected", "No work permit")),
+        (bob, url, _move(application.id, "screening", "rejected", "No work permit") | coded),
     ])
 
     statuses = [status for status, _ in results]

@@ -81,7 +81,8 @@ def test_erased_and_purged_candidates_leave_nothing_behind(app, runner):
     erased_candidate, _ = _through_the_pipeline(erased, value, hr, interviewer)
     purged_candidate, purged_application = _through_the_pipeline(purged, value, hr, interviewer)
     move_application(db.session, purged_application.id, expected_stage=Stage.INTERVIEWING, to_stage=Stage.REJECTED,
-                     reason=purged["texts"][6], actor_id=hr.id)
+                     reason=purged["texts"][6], actor_id=hr.id,
+                     rejection_reason_id=factories.rejection_reason().id)
     # The purged candidate's procedure ended long ago; the retention period (28 days) is over.
     db.session.execute(sa.update(StageChange).where(StageChange.application_id == purged_application.id)
                        .values(changed_at=utcnow() - timedelta(days=60)))

@@ -210,6 +210,8 @@ def _build_world() -> World:
     db.session.add(sent_mail)
     # The company's wording of a message, which an admin may edit or put back to the default.
     db.session.add(MessageTemplate(kind="application_received", language="nl", subject="Onderwerp", body="Tekst"))
+    # A coded rejection reason (the list HR edits, and the move form's choice).
+    reason = factories.rejection_reason("fuzz_reason", "Fuzz reason")
     db.session.flush()
     emails = {role.value: user.email for role, user in staff.items()} | {Role.NEW_HIRE.value: new_hire.email}
     ids = {"user_id": interviewer.id, "assignment_id": drafts[-1].id, "job_id": job.id,
@@ -217,7 +219,7 @@ def _build_world() -> World:
            "candidate_id": applied.candidate_id, "value_id": values[0].id,
            "enrollment_id": in_programme.enrollment.id, "programme_task_id": programme[0].id,
            "enrollment_task_id": waiting.id, "suspicion_id": pairs[0].id, "merge_id": merge.id, "request_id": asked.id,
-           "message_id": sent_mail.id}
+           "message_id": sent_mail.id, "reason_id": reason.id}
     tokens = {"pipeline.self_identification": selfid.make_token(applied.candidate_id),
               "auth.set_password": make_set_password_token(graduate),
               "auth.reset_password": make_reset_token(graduate)}

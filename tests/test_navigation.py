@@ -8,8 +8,8 @@ import pytest
 from hiring.models import Role
 
 EXPECTED = {
-    Role.ADMIN: ["Home", "Candidates", "My interviews", "Jobs", "Core values", "Onboarding", "Programme", "The Offer", "Retention", "Calibration", "Fairness", "Model", "Erasure requests", "Users", "Audit log", "Sent mail", "Messages", "Profile"],
-    Role.HR: ["Home", "Candidates", "My interviews", "Jobs", "Core values", "Onboarding", "Programme", "The Offer", "Retention", "Calibration", "Fairness", "Model", "Erasure requests", "Profile"],
+    Role.ADMIN: ["Home", "Candidates", "My interviews", "Jobs", "Core values", "Rejection reasons", "Onboarding", "Programme", "The Offer", "Retention", "Calibration", "Fairness", "Model", "Erasure requests", "Users", "Audit log", "Sent mail", "Messages", "Profile"],
+    Role.HR: ["Home", "Candidates", "My interviews", "Jobs", "Core values", "Rejection reasons", "Onboarding", "Programme", "The Offer", "Retention", "Calibration", "Fairness", "Model", "Erasure requests", "Profile"],
     Role.RECRUITER: ["Home", "Candidates", "My interviews", "Jobs", "Onboarding", "Profile"],  # staff may mentor new hires
     Role.INTERVIEWER: ["Home", "My interviews", "Onboarding", "Profile"],
     Role.NEW_HIRE: ["Home", "Profile"],

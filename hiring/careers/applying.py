@@ -126,11 +126,14 @@ def _store_cover_letter(session: Session, application: Application, text: str) -
 
 def submit(session: Session, job: Job, *, name: str, email: str, phone: str | None, cv: BinaryIO,
            cv_filename: str | None, cover_letter: str | None, questions: Sequence[JobQuestion] = (),
-           answers: dict[int, str] | None = None) -> Received:
+           answers: dict[int, str] | None = None, language: str | None = None) -> Received:
     """Save an application to a public job in the caller's transaction (flushed, not committed).
 
     `answers` (by question id) are stored for `questions`, the job's questions the form asked; empty ones and
-    any for another question are not. Raises DomainError (field "file" for the CV, "answer_<id>" for an answer)
+    any for another question are not. `language`, the one the visitor applied in, becomes the candidate's (the
+    language of their messages) when none was known: a known one is kept, as add_candidate keeps what we knew,
+    so that whoever types someone's address cannot change the language of their mail. Raises DomainError
+    (field "file" for the CV, "answer_<id>" for an answer)
     when something typed or sent is refused; the caller rolls back, so nothing of the application stays."""
     known = _already_applied(session, email, job.id)
     if known is not None:
@@ -138,7 +141,7 @@ def submit(session: Session, job: Job, *, name: str, email: str, phone: str | No
     new_candidate = session.scalar(sa.select(Candidate.id).where(Candidate.email == normalise_email(email))) is None
     try:
         application = add_candidate(session, name=name, email=email, phone=phone, source=SOURCE, job_id=job.id,
-                                    actor_id=None, reason=_("Applied on the careers site"))
+                                    actor_id=None, reason=_("Applied on the careers site"), language=language)
     except Conflict as conflict:
         if conflict.field != "job_id":
             raise

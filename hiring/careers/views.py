@@ -126,7 +126,8 @@ def apply(job_id: int):
                 received = applying.submit(db.session, found, name=form.name.data, email=form.email.data,
                                            phone=form.phone.data, cv=form.cv.data.stream,
                                            cv_filename=form.cv.data.filename, cover_letter=form.cover_letter.data,
-                                           questions=asked, answers=form.answers())
+                                           questions=asked, answers=form.answers(),
+                                           language=str(get_locale()))
             except DomainError as error:
                 db.session.rollback()
                 target = form.cv if error.field == "file" else getattr(form, error.field or "", None)

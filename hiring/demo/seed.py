@@ -213,6 +213,7 @@ def seed_demo(session: Session, seed: int = 2026, today: date | None = None, loc
     from hiring.demo.amendments import add_amendments
     from hiring.demo.applicants import add_past_applicants
     from hiring.demo.history import add_history
+    from hiring.demo.rejections import add_rejection_reasons
     from hiring.models.packed_ratings import pack_missing
 
     demo = Demo(session, random.Random(seed), today or date.today(), locale)
@@ -223,6 +224,7 @@ def seed_demo(session: Session, seed: int = 2026, today: date | None = None, loc
     add_past_applicants(demo)  # after the history, so that everything made before it stays as it was
     add_amendments(demo)  # with a random generator of its own too
     session.flush()
+    add_rejection_reasons(session, random.Random(seed + 24))  # a coded reason on every rejection
     # The demo writes its scorecards directly, not through the submit service: pack their first versions as the
     # service would, so that the calibration reads them the fast way (hiring/models/packed_ratings.py).
     pack_missing(session.connection())

@@ -79,7 +79,15 @@ class MoveForm(FlaskForm):
     to_stage = SelectField(_l("Move to"), choices=options((s.value, STAGE_LABELS[s]) for s in Stage),
                            validators=[DataRequired(_l("Choose a stage."))])
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=2000)],
-                           description=_l("Why the application moves: it is kept in its history."))
+                           description=_l("Why the application moves: it is kept in its history. When rejecting, "
+                                          "the coded reason says why and this is an optional note."))
+    # Rejected only. Any id may be posted: the domain rule (an active reason) decides and explains.
+    rejection_reason_id = SelectField(_l("Rejected because"), coerce=_optional_int, validate_choice=False,
+                                      validators=[Optional()],
+                                      description=_l("Required when rejecting: the company's coded reasons."))
+    notify = BooleanField(_l("E-mail the candidate"),
+                          description=_l("Sends the rejection message shown below, in the candidate's language, "
+                                         "when the application is rejected. Not ticked: no e-mail."))
     start_date = DateField(_l("Start date (when hiring)"), validators=[Optional(), _start_date_window])
     mentor_id = SelectField(_l("Mentor (when hiring)"), coerce=_optional_int, validators=[Optional()])
 

@@ -91,9 +91,9 @@ def staff_link(assignment: InterviewAssignment) -> str:
 
 
 def candidate_language(assignment: InterviewAssignment) -> str | None:
-    """The candidate's language when the app knows it. Candidates record none yet, so the company's
-    (messages.send's default)."""
-    return None
+    """The candidate's language when the app knows it (the one they applied in on the careers site), else None:
+    the company's (messages.send's default)."""
+    return assignment.application.candidate.language
 
 
 def interviewer_event(assignment: InterviewAssignment, slot, language: str) -> ics.InterviewEvent:

@@ -23,7 +23,7 @@ from hiring.audit import record
 from hiring.bounds import date_outside
 from hiring.errors import Conflict, DomainError, NotFound
 from hiring.interviews import messages
-from hiring.models import Application, InterviewAssignment
+from hiring.models import Application, InterviewAssignment, utcnow
 from hiring.pipeline.stages import OPEN_STAGES
 
 MIN_MINUTES, MAX_MINUTES = 5, 480
@@ -174,3 +174,16 @@ def unschedule(session: Session, assignment_id: int, *, actor_id: int, notify: b
     record(session, actor_id=actor_id, action="interview_unscheduled", entity_type="interview_assignment",
            entity_id=assignment.id, application_id=assignment.application_id, sequence=assignment.calendar_sequence,
            messages=sent)
+
+
+def cancel_upcoming(session: Session, application_id: int, *, actor_id: int | None) -> int:
+    """When an application closes (rejected, withdrawn, hired): every interview of it scheduled from now on is
+    unscheduled with its cancellations (METHOD:CANCEL, the next SEQUENCE), in the caller's transaction, so that
+    no calendar keeps an interview that will not take place. Interviews already past stay as they were (they
+    happened, or their scorecards say so). How many were cancelled."""
+    upcoming = session.scalars(sa.select(InterviewAssignment.id).where(
+        InterviewAssignment.application_id == application_id, InterviewAssignment.scheduled_for > utcnow())
+        .order_by(InterviewAssignment.id)).all()
+    for assignment_id in upcoming:
+        unschedule(session, assignment_id, actor_id=actor_id, notify=True)
+    return len(upcoming)

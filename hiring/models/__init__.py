@@ -30,6 +30,7 @@ from hiring.models.message_templates import MessageTemplate
 from hiring.models.notifications import NotificationOptOut, NotificationPreference, ReminderSent
 from hiring.models.offer import OfferDecision, OfferPolicy, OfferTiming, QuitOffer
 from hiring.models.packed_ratings import PackedRatings
+from hiring.models.rejection_reasons import RejectionReason
 from hiring.models.outbox import OutboxAttachment, OutboxMessage
 from hiring.models.onboarding import (
     WEEKS,
@@ -52,7 +53,7 @@ __all__ = [
     "JobQuestion", "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "OutboxAttachment", "OutboxMessage", "ProgrammeTask", "QuitOffer",
     "PackedRatings",
     "NotificationOptOut", "NotificationPreference", "ReminderSent",
-    "MessageTemplate",
+    "MessageTemplate", "RejectionReason",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",
     "SuspicionState", "Task", "TaskOwner",

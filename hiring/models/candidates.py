@@ -37,6 +37,7 @@ class Candidate(Base):
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        sa.CheckConstraint("language IS NULL OR language IN ('en', 'nl')", name="language_supported"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +64,9 @@ class Candidate(Base):
     # lists and search, whose page leads to the kept candidate. No ON DELETE: the kept candidate cannot be
     # deleted while a shell points at it (the merge is confirmed or undone first; erasure confirms it).
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("candidates.id"), index=True)
+    # The language the candidate's messages are written in (hiring.i18n.SUPPORTED_LOCALES): the one they
+    # applied in on the careers site; null (staff added them): the company's (migration 0024).
+    language: Mapped[str | None] = mapped_column(sa.String(10))
 
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
 
@@ -117,9 +121,13 @@ class Application(Base):
     # The version of the privacy notice the candidate was shown and agreed to when applying on the careers
     # site (hiring/careers/applying.py); None when staff added the application.
     privacy_notice_version: Mapped[str | None] = mapped_column(sa.String(40))
+    # The company's coded reason, set when the application is rejected (hiring/pipeline/rejection.py); a
+    # reason in use cannot be deleted (no ON DELETE action), only retired (migration 0024).
+    rejection_reason_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rejection_reasons.id"), index=True)
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
     job = relationship("Job")
+    rejection_reason = relationship("RejectionReason")
     stage_changes: Mapped[list[StageChange]] = relationship(
         back_populates="application", order_by="StageChange.changed_at"
     )

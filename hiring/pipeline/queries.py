@@ -240,7 +240,7 @@ def candidate_page(session: Session, candidate_id: int) -> dict | None:
     if candidate is None:
         return None
     applications = session.scalars(
-        sa.select(Application).options(joinedload(Application.job))
+        sa.select(Application).options(joinedload(Application.job), joinedload(Application.rejection_reason))
         .where(Application.candidate_id == candidate_id).order_by(Application.applied_at.desc())
     ).all()
     ids = [a.id for a in applications]

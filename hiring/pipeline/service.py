@@ -24,6 +24,9 @@ from hiring.models import (
     User,
     utcnow,
 )
+from hiring.i18n import SUPPORTED_LOCALES
+from hiring.interviews.schedule import cancel_upcoming
+from hiring.pipeline import rejection
 from hiring.pipeline.duplicates import look_for_duplicates
 from hiring.pipeline.hire import make_hire
 from hiring.pipeline.stages import OPEN_STAGES, check_move
@@ -68,7 +71,7 @@ def _single_line(value: str | None) -> str | None:
 
 def add_candidate(session: Session, *, name: str, email: str, phone: str | None, source: str | None,
                   job_id: int, actor_id: int | None, retention_consent: bool = False,
-                  reason: str | None = None) -> Application:
+                  reason: str | None = None, language: str | None = None) -> Application:
     """Add a candidate (or recognise them by e-mail) and their application to a job, recording that the
     privacy notice was given and, when ticked, their consent to be kept for future openings.
 
@@ -80,12 +83,12 @@ def add_candidate(session: Session, *, name: str, email: str, phone: str | None,
     """
     return once_more_after_race(session, lambda: _add_candidate(
         session, name=name, email=email, phone=phone, source=source, job_id=job_id, actor_id=actor_id,
-        retention_consent=retention_consent, reason=reason))
+        retention_consent=retention_consent, reason=reason, language=language))
 
 
 def _add_candidate(session: Session, *, name: str, email: str, phone: str | None, source: str | None,
                    job_id: int, actor_id: int | None, retention_consent: bool,
-                   reason: str | None) -> Application:
+                   reason: str | None, language: str | None = None) -> Application:
     job = open_job(session, job_id)
     email = normalise_email(email)
     phone, source = _single_line(phone), _single_line(source)
@@ -98,7 +101,8 @@ def _add_candidate(session: Session, *, name: str, email: str, phone: str | None
         name = _single_line(name)
         if name is None:
             raise DomainError(_("Enter the candidate's name."), field="name")
-        candidate = Candidate(name=name, email=email, phone=phone, source=source)
+        candidate = Candidate(name=name, email=email, phone=phone, source=source,
+                              language=language if language in SUPPORTED_LOCALES else None)
         session.add(candidate)
     else:
         already = session.scalar(sa.select(Application.id).where(
@@ -109,6 +113,8 @@ def _add_candidate(session: Session, *, name: str, email: str, phone: str | None
         # Recognised by e-mail: fill in what we did not know, never overwrite what we did.
         candidate.phone = candidate.phone or phone
         candidate.source = candidate.source or source
+        if candidate.language is None and language in SUPPORTED_LOCALES:
+            candidate.language = language
     now = utcnow()
     notice_given(candidate, now)
     if retention_consent:
@@ -123,9 +129,16 @@ def _add_candidate(session: Session, *, name: str, email: str, phone: str | None
 
 
 def move_application(session: Session, application_id: int, *, expected_stage: Stage | None, to_stage: Stage,
-                     reason: str, actor_id: int, start_date: date | None = None,
-                     mentor_id: int | None = None) -> Application:
-    """Move an application to another stage, recording who, when and why; 'hired' also makes the hire."""
+                     reason: str, actor_id: int | None, start_date: date | None = None,
+                     mentor_id: int | None = None, rejection_reason_id: int | None = None,
+                     notify_candidate: bool = False) -> Application:
+    """Move an application to another stage, recording who, when and why; 'hired' also makes the hire.
+
+    'rejected' needs one of the company's active coded reasons (`rejection_reason_id`; the typed `reason` is
+    then an optional note) and, with `notify_candidate`, queues the rejection message in the candidate's
+    language (hiring/pipeline/rejection.py). Closing an application (rejected, withdrawn, hired) cancels its
+    interviews still to come, with their calendar cancellations (hiring/interviews/schedule.cancel_upcoming).
+    """
     # populate_existing: the view may have loaded it before the lock; its checks must see the locked row.
     application = session.get(Application, application_id, with_for_update=True, populate_existing=True)
     if application is None:
@@ -135,7 +148,10 @@ def move_application(session: Session, application_id: int, *, expected_stage: S
         # not next to the field: the move form is gone when the other move closed the application.
         raise Conflict(_("This application was moved to %(stage)s by someone else in the meantime. "
                          "Look at its history before you move it again.", stage=STAGE_LABELS[application.stage]))
-    check_move(application.stage, to_stage, reason)
+    coded = None
+    if to_stage is Stage.REJECTED and application.stage in OPEN_STAGES:
+        coded = rejection.chosen_reason(session, rejection_reason_id)
+    check_move(application.stage, to_stage, reason, coded=coded is not None)
     if to_stage is Stage.HIRED and application.gate_result is not GateResult.PASSES:
         # No concessions: both axes must pass before anyone is hired.
         raise Conflict(_("%(name)s cannot be hired: the gate has not passed (%(result)s). %(reasons)s",
@@ -151,12 +167,26 @@ def move_application(session: Session, application_id: int, *, expected_stage: S
     previous = application.stage
     application.stage = to_stage
     application.stage_changed_at = now
+    application.rejection_reason = coded
     session.flush()
+    coded_details = {"rejection_reason_id": coded.id, "rejection_reason": coded.code} if coded else {}
     record(session, actor_id=actor_id, action="stage_changed", entity_type="application",
            entity_id=application.id, from_stage=previous.value, to_stage=to_stage.value,
-           stage_change_id=change.id)  # the reason stays in its row, so that erasure is one place
+           stage_change_id=change.id, **coded_details)  # the reason stays in its row, so that erasure is one place
     if to_stage is Stage.HIRED:
         make_hire(session, application, start_date=start_date, mentor_id=mentor_id, actor_id=actor_id)
+    if to_stage not in OPEN_STAGES:
+        cancel_upcoming(session, application.id, actor_id=actor_id)
+    if coded is not None and notify_candidate:
+        try:
+            message = rejection.send(session, application, coded)
+        except ValueError:  # an address the outbox refuses: the recruiter decides, nothing is saved
+            raise DomainError(_("The candidate's e-mail address cannot receive messages; untick this box to "
+                                "reject without an e-mail."), field="notify") from None
+        if message is not None:
+            record(session, actor_id=actor_id, action="rejection_emailed", entity_type="application",
+                   entity_id=application.id, message_id=message.id, rejection_reason=coded.code,
+                   language=message.language)
     return application
 
 

@@ -1,5 +1,5 @@
 """Which stage moves are allowed: forward one step at a time, or out (rejected, withdrawn); every move with a
-reason, so that the history always says why."""
+reason, so that the history always says why (a rejection's is the company's coded reason, the note optional)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -25,8 +25,9 @@ def allowed_moves(current: Stage) -> list[Stage]:
     return [FORWARD[current], *CLOSING]
 
 
-def check_move(current: Stage, target: Stage, reason: str) -> None:
-    """Raise a domain error, in words a recruiter understands, when the move is not allowed."""
+def check_move(current: Stage, target: Stage, reason: str, *, coded: bool = False) -> None:
+    """Raise a domain error, in words a recruiter understands, when the move is not allowed. `coded`: the move
+    names one of the company's coded reasons (a rejection), and then the typed reason is an optional note."""
     if current not in FORWARD:
         raise Conflict(_("This application is closed (%(stage)s); it cannot move any more.",
                          stage=STAGE_LABELS[current]), field="to_stage")
@@ -35,6 +36,6 @@ def check_move(current: Stage, target: Stage, reason: str) -> None:
             "An application cannot go from %(current)s to %(target)s. From %(current)s it can go to: "
             "%(allowed)s.", current=STAGE_LABELS[current], target=STAGE_LABELS[target],
             allowed=", ".join(str(STAGE_LABELS[s]) for s in allowed_moves(current))), field="to_stage")
-    if not reason.strip():
+    if not reason.strip() and not coded:
         raise DomainError(_("Give a reason for moving the application to %(stage)s.",
                             stage=STAGE_LABELS[target]), field="reason")

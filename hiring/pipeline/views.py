@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,7 +29,8 @@ from hiring.interviews.service import may_see_all
 from hiring.jobs import questions as job_questions
 from hiring.models import Application, Candidate, FileKind, InterviewKind, Job, JobStatus, Role, Stage
 from hiring.paging import keyset_page
-from hiring.pipeline import duplicates, files_service, queries, selfid, service
+from hiring.i18n import LANGUAGE_NAMES
+from hiring.pipeline import duplicates, files_service, queries, rejection, rejection_reasons, selfid, service
 from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
 from hiring.pipeline.stages import OPEN_STAGES, allowed_moves
@@ -132,11 +134,12 @@ def _stage_choices(stages) -> list:
     return options((s.value, STAGE_LABELS[s]) for s in stages)
 
 
-def _move_form(application: Application, people: list, formdata=None) -> MoveForm:
+def _move_form(application: Application, people: list, reasons: list, formdata=None) -> MoveForm:
     # Prefixed by application, so that each application's form on the page keeps its own fields.
     form = MoveForm(formdata=formdata, prefix=f"a{application.id}")
     form.to_stage.choices = _stage_choices(allowed_moves(application.stage))
     form.mentor_id.choices = options([(0, _("No mentor yet")), *people])
+    form.rejection_reason_id.choices = options([(0, _("Choose a reason")), *reasons])
     if formdata is None:
         form.expected_stage.data = application.stage.value
     return form
@@ -167,9 +170,10 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
     forms = {}
     open_applications = [a for a in data["applications"] if a.stage in OPEN_STAGES]
     people = service.interviewer_choices(db.session) if open_applications else []
+    reasons = rejection_reasons.choices(db.session) if open_applications else []
     for application in open_applications:
         forms[application.id] = {
-            "move": bound.get(("move", application.id)) or _move_form(application, people),
+            "move": bound.get(("move", application.id)) or _move_form(application, people, reasons),
             "assign": bound.get(("assign", application.id)) or _assign_form(application, people),
         }
     links = {}
@@ -182,6 +186,8 @@ def _render_candidate(candidate_id: int, bound: dict | None = None, status: int 
     report = load_report(folder)
     predictions = predicted_retention(db.session, folder, [a.id for a in data["applications"]]) if report else {}
     return render_template("pipeline/candidate.html", forms=forms, set_password_links=links,
+                           rejection_previews=rejection.previews(db.session, open_applications),
+                           current_locale=str(get_locale()), language_names=LANGUAGE_NAMES,
                            predictions=predictions, model_report=report,
                            files=files_service.list_files(db.session, candidate_id),
                            answers=job_questions.answers_by_application(
@@ -266,7 +272,8 @@ def delete_file(candidate_id: int):
 def move(application_id: int):
     """Move an application to another stage; a refused move is explained next to the field."""
     application = db.get_or_404(Application, application_id)
-    form = _move_form(application, service.interviewer_choices(db.session), request.form)
+    form = _move_form(application, service.interviewer_choices(db.session), rejection_reasons.choices(db.session),
+                      request.form)
     # Any stage may be posted; the domain rule, not the select's choices, decides and explains.
     form.to_stage.choices = _stage_choices(Stage)
     status = 400
@@ -276,7 +283,8 @@ def move(application_id: int):
             service.move_application(
                 db.session, application_id, to_stage=Stage(form.to_stage.data), reason=form.reason.data or "",
                 expected_stage=Stage(expected) if expected in Stage._value2member_map_ else None,
-                actor_id=current_user.id, start_date=form.start_date.data, mentor_id=form.mentor_id.data)
+                actor_id=current_user.id, start_date=form.start_date.data, mentor_id=form.mentor_id.data,
+                rejection_reason_id=form.rejection_reason_id.data, notify_candidate=form.notify.data)
         except DomainError as error:
             db.session.rollback()
             _field_error(form, error)
@@ -285,6 +293,8 @@ def move(application_id: int):
             db.session.commit()
             flash(_("The application moved to %(stage)s.", stage=STAGE_LABELS[Stage(form.to_stage.data)]),
                   "success")
+            if Stage(form.to_stage.data) is Stage.REJECTED and form.notify.data:
+                flash(_("The rejection message to the candidate is on its way."), "success")
             return redirect(url_for(".candidate", candidate_id=application.candidate_id,
                                     _anchor=f"application-{application_id}"))
     form.to_stage.choices = _stage_choices(allowed_moves(application.stage)) or form.to_stage.choices
