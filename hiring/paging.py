@@ -110,15 +110,37 @@ def beyond(keys: tuple[SortKey, ...], values: list, forward: bool) -> sa.ColumnE
     lexicographic, with ties broken by the later keys (the last is unique, an id). Without NULLs and in one
     direction it is a row-value comparison, which both databases answer from an index range."""
     if len({k.descending for k in keys}) == 1 and all(v is not None for v in values):
-        left = sa.tuple_(*(k.column for k in keys))
-        right = sa.tuple_(*(sa.literal(v, k.column.type) for k, v in zip(keys, values)))
-        plain = left < right if keys[0].descending == forward else left > right
         if not any(k.nulls_last for k in keys) or not forward:
-            return plain
+            return _row_beyond(keys, values, forward)
     clauses = []
     for i, key in enumerate(keys):
         clauses.append(sa.and_(*(k._same(v) for k, v in zip(keys[:i], values[:i])), key._beyond(values[i], forward)))
     return sa.or_(*clauses)
+
+
+def _row_beyond(keys: tuple[SortKey, ...], values: list, forward: bool) -> sa.ColumnElement:
+    """The row-value comparison of `beyond` (keys in one direction, values not NULL); NULLs never satisfy it."""
+    left = sa.tuple_(*(k.column for k in keys))
+    right = sa.tuple_(*(sa.literal(v, k.column.type) for k, v in zip(keys, values)))
+    return left < right if keys[0].descending == forward else left > right
+
+
+def ranges(keys: tuple[SortKey, ...], values: list, forward: bool) -> list[sa.ColumnElement]:
+    """`beyond` as disjoint conditions that an index in the list's order answers each as one range, in the
+    list's order. A list "highest first, unscored last" (a nulls-last first key, then the id) continues past
+    a scored row into the scored rows after it *and* all the unscored ones: two ranges, where one condition
+    with OR made PostgreSQL walk the index from its start (510 ms for a page 300,000 rows deep, 6 ms as two).
+    Other orders are one condition."""
+    first, rest = keys[0], keys[1:]
+    simple = (first.nulls_last and len({k.descending for k in keys}) == 1 and not any(k.nulls_last for k in rest)
+              and all(v is not None for v in values[1:]))
+    if not simple:
+        return [beyond(keys, values, forward)]
+    if values[0] is None:  # the cursor is among the unscored rows, which are ordered by the rest alone
+        among = sa.and_(first.column.is_(None), beyond(rest, values[1:], forward))
+        return [among] if forward else [first.column.is_not(None), among]
+    scored = _row_beyond(keys, values, forward)
+    return [scored, first.column.is_(None)] if forward else [scored]
 
 
 def encode_cursor(keys: tuple[SortKey, ...], row) -> str:
@@ -187,9 +209,21 @@ class ListQuery:
         return keys_then_rows(self.keys, self.load, self.key, self.order)
 
     def seek(self, limit: int, cursor: list, forward: bool) -> sa.Select:
-        """The `limit` rows after (forward) or before the row whose sort values are `cursor`, in order."""
-        inner = self.keys.where(beyond(self.sort, cursor, forward)).order_by(None)
-        inner = inner.order_by(*(self.order if forward else tuple(k.reversed for k in self.sort))).limit(limit)
+        """The `limit` rows after (forward) or before the row whose sort values are `cursor`, in order.
+
+        When the rows beyond the cursor are two index ranges (see `ranges`), the first `limit` of each are read
+        apart and the page is cut from those: one condition with OR would walk the index from its start."""
+        direction = self.order if forward else tuple(k.reversed for k in self.sort)
+        parts = ranges(self.sort, cursor, forward)
+        if len(parts) == 1:
+            inner = self.keys.where(parts[0]).order_by(None).order_by(*direction).limit(limit)
+        else:
+            # Each part in a subquery of its own: SQLite allows no ORDER BY or LIMIT in a compound's parts.
+            firsts = sa.union_all(*(
+                sa.select(ids.c[0]) for ids in (self.keys.where(part).order_by(None).order_by(*direction)
+                                                .limit(limit).subquery() for part in parts))).subquery()
+            inner = (self.keys.where(self.key.in_(sa.select(firsts.c[0]))).order_by(None).order_by(*direction)
+                     .limit(limit))
         return self.load.where(self.key.in_(inner)).order_by(*self.order)
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hiring.models.sort_indexes import POSTGRES_SORT_INDEXES
+
 SEARCH_TABLE = "candidate_search"
 # The tables FTS5 keeps for it (only _data, _idx and _config with external content and columnsize=0).
 FTS5_TABLES = frozenset({SEARCH_TABLE} | {f"{SEARCH_TABLE}_{part}"
@@ -79,11 +81,12 @@ def document_candidate_ids(words: list[str], dialect: str) -> sa.Select:
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """For Alembic's `include_name`: everything but the search indexes' own objects."""
+    """For Alembic's `include_name`: everything but the objects kept outside the metadata: the search indexes'
+    and PostgreSQL's sort indexes (hiring/models/sort_indexes.py)."""
     if type_ == "table":
         return name not in FTS5_TABLES and name not in TEXT_FTS5_TABLES
     if type_ == "index":
-        return name not in TRIGRAM_INDEXES and name != TEXT_GIN_INDEX
+        return name not in TRIGRAM_INDEXES and name != TEXT_GIN_INDEX and name not in POSTGRES_SORT_INDEXES
     return True
 
 
