@@ -17,6 +17,7 @@ from hiring.audit import record
 from hiring.auth import emails
 from hiring.auth.service import create_user
 from hiring.errors import Conflict, DomainError, Forbidden, NotFound
+from hiring.mail import outbox
 from hiring.models import Role, User
 from hiring.postgres import once_more_after_race
 
@@ -71,7 +72,7 @@ def invite(session: Session, *, actor_id: int, name: str, email: str, role) -> U
     user = once_more_after_race(session, add)  # two invitations of one address at once: one account
     try:
         emails.queue_invitation(session, user)
-    except ValueError:  # an address the form let through but no mail server would take
+    except outbox.AddressRefused:  # an address the form let through but no mail server would take
         raise DomainError(_("This address cannot receive e-mail. Check it."), field="email") from None
     record(session, actor_id=actor_id, action="account_invited", entity_type="user", entity_id=user.id,
            role=role.value)

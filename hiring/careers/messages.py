@@ -10,8 +10,6 @@ Only what the status page shows goes in: the name kept on the candidate, the job
 """
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -20,8 +18,6 @@ from sqlalchemy.orm import Session
 from hiring.careers import status
 from hiring.mail import messages
 from hiring.models import Application, Candidate, Job
-
-log = logging.getLogger(__name__)
 
 APPLICATION_RECEIVED = "application_received"
 
@@ -54,11 +50,9 @@ def send_received(session: Session, application: Application, job: Job) -> None:
     link = messages.absolute_url("careers.status.page", token=status.make_token(candidate.id))
     if link is None:  # outside a request without PUBLIC_BASE_URL (the site always has a request)
         return
-    try:
-        messages.send(session, APPLICATION_RECEIVED, to=candidate.email, language=str(get_locale()),
-                      candidate_id=candidate.id,
-                      context={"candidate_name": candidate.name, "job_title": job.title,
-                               "company_name": current_app.config["COMPANY_NAME"], "status_link": link,
-                               "link_days": str(status.link_days())})
-    except ValueError:
-        log.warning("application %s: confirmation not queued (address refused)", application.id)
+    messages.send_unless_refused(
+        session, APPLICATION_RECEIVED, about=f"application {application.id}", to=candidate.email,
+        language=str(get_locale()), candidate_id=candidate.id,
+        context={"candidate_name": candidate.name, "job_title": job.title,
+                 "company_name": current_app.config["COMPANY_NAME"], "status_link": link,
+                 "link_days": str(status.link_days())})

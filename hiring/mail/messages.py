@@ -314,6 +314,16 @@ def compose(session: Session, kind: Kind, language: str, context: dict[str, obje
     return render(kind, *default_wording(kind, language), context, language)
 
 
+def send_unless_refused(session: Session, code: str, *, about: str, **arguments) -> OutboxMessage | None:
+    """`send`, for a message the action stands without: an address the outbox refuses queues nothing and is
+    logged with `about` (ids only, e.g. "hire 12"), never the address."""
+    try:
+        return send(session, code, **arguments)
+    except outbox.AddressRefused:
+        log.warning("%s: %s not queued (address refused)", about, code)
+        return None
+
+
 def send(session: Session, code: str, *, to: str, language: str | None, context: dict[str, object],
          user_id: int | None = None, candidate_id: int | None = None,
          attachments: Iterable = ()) -> OutboxMessage:

@@ -55,6 +55,11 @@ def file_token(message_id: str) -> str | None:
     return match.group(1) if match else None
 
 
+class AddressRefused(ValueError):
+    """The recipient's address is not one the outbox sends to (a quoted local part a form let through): the
+    caller decides whether its action stands without the message. Other ValueErrors are callers' mistakes."""
+
+
 def queue(session: Session, *, to: str, subject: str, text: str, html: str | None = None, kind: str,
           language: str, user_id: int | None = None, candidate_id: int | None = None,
           attachments: Iterable[Attachment | tuple[str, str, bytes]] = ()) -> OutboxMessage:
@@ -66,7 +71,7 @@ def queue(session: Session, *, to: str, subject: str, text: str, html: str | Non
     """
     to = to.strip()
     if not ADDRESS.fullmatch(to) or len(to) > 320:
-        raise ValueError("not one e-mail address")
+        raise AddressRefused("not one e-mail address")
     files = [a if isinstance(a, Attachment) else Attachment(*a) for a in attachments]
     for file in files:
         if not file.content or len(file.content) > MAX_ATTACHMENT_BYTES:

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hiring.mail import messages, reminders
+from hiring.mail import messages, outbox, reminders
 from hiring.models import NotificationOptOut, NotificationPreference, ReminderSent, User
 from hiring.models.notifications import DIGEST, IMMEDIATE, KEY_LENGTH
 
@@ -260,7 +260,7 @@ def _deliver_one(session: Session, recipient: Recipient, items: list[reminders.R
                 summary.taken += 1
                 return
             continue
-        except ValueError:  # an address outbox.queue refuses: this recipient's reminders wait for a fix
+        except outbox.AddressRefused:  # an address outbox.queue refuses: this recipient's reminders wait for a fix
             session.rollback()
             log.error("reminders for user %d could not be queued", recipient.id)
             summary.failed += len(items)

@@ -51,10 +51,7 @@ def send_welcome(session: Session, hire: Hire, user: User) -> None:
     if link is None:  # a hire made outside a request (a command) without PUBLIC_BASE_URL: no address to give
         log.warning("hire %s: welcome not queued (no site address)", hire.id)
         return
-    try:
-        messages.send(session, NEW_HIRE_WELCOME, to=user.email, language=language, user_id=user.id,
-                      context={"name": user.name, "company_name": current_app.config["COMPANY_NAME"],
-                               "start_date": start, "set_password_link": link,
-                               "link_days": str(MAX_AGE // (24 * 3600))})
-    except ValueError:
-        log.warning("hire %s: welcome not queued (address refused)", hire.id)
+    messages.send_unless_refused(
+        session, NEW_HIRE_WELCOME, about=f"hire {hire.id}", to=user.email, language=language, user_id=user.id,
+        context={"name": user.name, "company_name": current_app.config["COMPANY_NAME"], "start_date": start,
+                 "set_password_link": link, "link_days": str(MAX_AGE // (24 * 3600))})

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hiring.audit import record as audit
 from hiring.errors import Conflict
-from hiring.mail import messages
+from hiring.mail import messages, outbox
 from hiring.models import Candidate, OutboxMessage, SelfIdentification, utcnow
 
 SALT = "self-identification"
@@ -137,7 +137,7 @@ def send_request(session: Session, candidate: Candidate, *, actor_id: int) -> Ou
         sent = messages.send(session, REQUEST, to=candidate.email, language=None, candidate_id=candidate.id,
                              context={"name": candidate.name, "company_name": current_app.config["COMPANY_NAME"],
                                       "form_link": link, "link_days": str(MAX_AGE // (24 * 3600))})
-    except ValueError:
+    except outbox.AddressRefused:
         raise NotAsked(_("The candidate's e-mail address cannot receive mail; correct it first.")) from None
     audit(session, actor_id=actor_id, action="self_identification_requested", entity_type="candidate",
           entity_id=candidate.id)

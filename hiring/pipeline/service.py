@@ -26,6 +26,7 @@ from hiring.models import (
 )
 from hiring.i18n import SUPPORTED_LOCALES
 from hiring.interviews.schedule import cancel_upcoming
+from hiring.mail import outbox
 from hiring.pipeline import rejection
 from hiring.pipeline.duplicates import look_for_duplicates
 from hiring.pipeline.hire import make_hire
@@ -180,7 +181,7 @@ def move_application(session: Session, application_id: int, *, expected_stage: S
     if coded is not None and notify_candidate:
         try:
             message = rejection.send(session, application, coded)
-        except ValueError:  # an address the outbox refuses: the recruiter decides, nothing is saved
+        except outbox.AddressRefused:  # an address the outbox refuses: the recruiter decides, nothing is saved
             raise DomainError(_("The candidate's e-mail address cannot receive messages; untick this box to "
                                 "reject without an e-mail."), field="notify") from None
         if message is not None:
