@@ -176,6 +176,19 @@ class KeysetPage(ListPage):
         statement = args["listing"].seek(self.per_page, cursor, forward)
         return list(args["session"].execute(statement).unique().scalars())
 
+    @property
+    def capped(self) -> bool:
+        """The count stopped at the list's cap: the true total is larger and unknown."""
+        cap = self._query_args["listing"].count_cap
+        return cap is not None and self.total > cap
+
+    @property
+    def has_next(self) -> bool:
+        # Past a capped count there may be more: a full page offers the next.
+        if self.capped:
+            return len(self.items) == self.per_page
+        return super().has_next
+
     def link_args(self, forward: bool) -> dict:
         """The query arguments of the next (forward) or previous page: its number and its cursor."""
         keys = self._query_args["listing"].sort
@@ -198,6 +211,7 @@ class ListQuery:
     key: sa.ColumnElement
     sort: tuple[SortKey, ...]
     total: sa.Select
+    count_cap: int | None = None  # `total` counts at most one more than this (a broad search's count)
 
     @property
     def order(self) -> tuple:

@@ -152,3 +152,31 @@ def test_the_candidate_list_seek_reads_an_index_range_on_sqlite(app, listed):
     plan = "\n".join(r[-1] for r in db.session.connection().exec_driver_sql(
         f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params[k] for k in compiled.positiontup)).all())
     assert "ix_applications_applied_at" in plan and "SCAN applications\n" not in plan + "\n", plan
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_a_broad_search_counts_up_to_the_cap_and_pages_on_past_it(client, login_as, listed, monkeypatch, many):
+    """A search's count stops at COUNT_CAP (counting 36,000 matches' applications took 200 ms at a million):
+    the page says "more than", numbers pages without "of", and Next walks every match once, to the end.
+    `many`: past FEW_MATCHES, as for a common name (the index path instead of ids)."""
+    monkeypatch.setattr(queries, "COUNT_CAP", 7)
+    if many:
+        monkeypatch.setattr(queries, "FEW_MATCHES", 3)
+    login_as("recruiter")
+    expected = [c for c in _expected("newest")]
+    url, seen, labels = "/pipeline/?q=Name&sort=newest", [], []
+    while url:
+        assert len(labels) < 10, "the pager did not end"
+        html = client.get(url).get_data(as_text=True)
+        seen.extend(int(x) for x in ROW.findall(html))
+        labels.append(re.search(r"Page \d+( of \d+)?", html).group(0))
+        if len(labels) == 1:
+            assert "More than 7 applications" in html, html
+        link = re.search(r'<a href="([^"]+)" rel="next">', html)
+        url = link.group(1).replace("&amp;", "&") if link else None
+    assert seen == expected  # all 23, in order, each once, past the cap of 7
+    assert labels == [f"Page {n}" for n in range(1, 6)], labels
+    # A count under the cap is exact, with "of".
+    monkeypatch.setattr(queries, "COUNT_CAP", 1000)
+    html = client.get("/pipeline/?q=Name&sort=newest").get_data(as_text=True)
+    assert "23 applications" in html and "Page 1 of 5" in html

@@ -242,6 +242,10 @@ def test_the_index_follows_inserts_updates_and_deletes(app):
 
 
 def test_erasure_leaves_nothing_of_the_name_to_find_or_in_the_index(app):
+    if _dialect() == "sqlite":
+        # Start from an index built afresh: the segments earlier tests left behind (their rows deleted by the
+        # tests' emptying) made optimize and rebuild lay the pages out differently, depending on test order.
+        _rebuilt_blocks()
     hr = factories.user(Role.HR)
     people(("Zebedeus Quaxley", "zq@wobble.example"), ("Zebedeus Other", "other@example.org"))
     erased = db.session.scalar(sa.select(Candidate.id).where(Candidate.name == "Zebedeus Quaxley"))

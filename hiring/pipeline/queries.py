@@ -56,6 +56,7 @@ SORT_LABELS = {
 # times that for other letters, see _contains); so short a text matches many anyway.
 TRIGRAM = 3
 
+COUNT_CAP = 1000  # a search counts its applications up to this many (see application_list)
 FEW_MATCHES = 200  # up to this many matching candidates, the list looks their applications up by id
 
 
@@ -150,7 +151,10 @@ def matching_candidates(q: str, dialect: str) -> sa.Select:
     words = document_words(q)
     if not words:
         return names
-    return sa.union(names, search.document_candidate_ids(words, dialect))
+    # UNION ALL: a candidate found both ways appears twice, which `IN` and the callers ignore; UNION would
+    # collect and sort every match before the first could be returned (135 ms against 12 ms for the first
+    # 201 of 36,000 "jansen"s at a million candidates on PostgreSQL).
+    return sa.union_all(names, search.document_candidate_ids(words, dialect))
 
 
 def found_in_documents(q: str, candidates) -> set[int]:
@@ -195,7 +199,7 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
     q = q.strip()
     if q:
         dialect = session.get_bind().dialect.name
-        found = session.scalars(matching_candidates(q, dialect).limit(FEW_MATCHES + 1)).all()
+        found = set(session.scalars(matching_candidates(q, dialect).limit(FEW_MATCHES + 1)))
         if len(found) <= FEW_MATCHES:
             where.append(Application.candidate_id.in_(found))
         elif dialect == "sqlite" and len(q) >= TRIGRAM:
@@ -217,8 +221,14 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
     )
     # Without a search the total is the counters' (hiring/models/stage_counts.py): counting the applications
     # read all of them (310 ms at a million candidates on PostgreSQL).
-    total = count.where(*where) if q else applications_count(job_id, stage)
-    return ListQuery(keys.where(*where), load, Application.id, sort_keys, total)
+    # A search's count stops at COUNT_CAP: counting every application of 36,000 matching candidates took 200 ms
+    # to print a number nobody pages through; the page says "more than 1,000" and Next stays offered.
+    if q:
+        capped = count.where(*where).with_only_columns(Application.id).limit(COUNT_CAP + 1).subquery()
+        total = sa.select(sa.func.count()).select_from(capped)
+    else:
+        total = applications_count(job_id, stage)
+    return ListQuery(keys.where(*where), load, Application.id, sort_keys, total, count_cap=COUNT_CAP if q else None)
 
 
 @dataclass
