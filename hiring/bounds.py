@@ -79,9 +79,10 @@ def query_int(name: str, default: int | None = None, *, low: int = -MAX_ID, high
     return to_int(request.args.get(name), default, low=low, high=high)
 
 
-def page_number(per_page: int) -> int:
-    """?page= from 1 to the last page whose offset the database can hold; 1 for anything else (as for 'abc')."""
-    return to_int(request.args.get("page"), 1, low=1, high=MAX_OFFSET // per_page)
+def page_number(per_page: int, name: str = "page") -> int:
+    """?page= (or the argument `name`, for a page with several lists) from 1 to the last page whose offset the
+    database can hold; 1 for anything else (as for 'abc')."""
+    return to_int(request.args.get(name), 1, low=1, high=MAX_OFFSET // per_page)
 
 
 def start_date_window(today: date) -> tuple[date, date]:

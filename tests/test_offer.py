@@ -291,3 +291,39 @@ def test_decided_list_merges_decisions_and_expiries_newest_first_and_pages(app, 
         shown.append([o.hire.user.name for o in decided.items])
     assert shown == [expected[:2], expected[2:], []]
     assert expected == ["Hire 2", "Hire 1", "Hire 0", "Hire 3"]
+
+
+def test_the_eligible_and_waiting_lists_page_apart_in_a_fixed_number_of_statements(client, login_as, monkeypatch,
+                                                                                  count_queries):
+    """At a million candidates a week's hires wait at once (622 offers): each list is paged on its own
+    (?eligible_page=, ?waiting_page=), keeping the other's page, and more rows cost no more statements."""
+    from hiring.offer import queries
+
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    hr = factories.user(Role.HR)
+    eligible = [_graduate(start_days_ago=40 + i, user=factories.user(Role.NEW_HIRE, name=f"Eligible {i}"))
+                for i in range(3)]
+    for i in range(3):
+        _offer(_graduate(user=factories.user(Role.NEW_HIRE, name=f"Waiting {i}")), hr)
+    login_as("hr")
+    client.get("/offer/")
+    with count_queries() as few:
+        html = client.get("/offer/").get_data(as_text=True)
+    # Who started first, first: Eligible 2 started 42 days ago.
+    assert html.count("Make The Offer to") == 2 and "Eligible 2" in html and "Eligible 0" not in html
+    assert html.count("Takes the money") == 2
+    links = re.findall(r'href="(/offer/\?[^"]+)" rel="next"', html)
+    assert sorted(links) == ["/offer/?eligible_page=2", "/offer/?waiting_page=2"], links
+    html = client.get("/offer/?eligible_page=2&waiting_page=2").get_data(as_text=True)
+    assert html.count("Make The Offer to") == 1 and "Eligible 0" in html and html.count("Takes the money") == 1
+    assert 'href="/offer/?waiting_page=2&amp;eligible_page=1" rel="prev"' in html or \
+        'href="/offer/?eligible_page=1&amp;waiting_page=2" rel="prev"' in html
+    for i in range(3, 6):
+        _graduate(start_days_ago=40 + i, user=factories.user(Role.NEW_HIRE, name=f"Eligible {i}"))
+        _offer(_graduate(user=factories.user(Role.NEW_HIRE, name=f"Waiting {i}")), hr)
+    client.get("/offer/")
+    with count_queries() as more:
+        client.get("/offer/")
+    assert more.count == few.count, (few.statements, more.statements)
+    assert client.get("/offer/?eligible_page=abc&waiting_page=-3").status_code == 200
+    assert len(eligible) == 3

@@ -55,11 +55,15 @@ def _eligible(today: date, policy: OfferPolicy) -> sa.Select:
                                                        Enrollment.started_on < latest_start))
 
 
+def eligible_statement(today: date, policy: OfferPolicy) -> sa.Select:
+    """The eligible hires with their login and enrolment, who started first, first (HR's list)."""
+    return (_eligible(today, policy).options(joinedload(Hire.user), joinedload(Hire.enrollment))
+            .order_by(Hire.start_date, Hire.id))
+
+
 def eligible_hires(session: Session, today: date, policy: OfferPolicy | None = None) -> list[Hire]:
     """Hires still employed, without an offer, who reached the point the policy makes it at."""
-    stmt = _eligible(today, policy or current_policy(session))
-    return list(session.scalars(stmt.options(joinedload(Hire.user), joinedload(Hire.enrollment))
-                                .order_by(Hire.start_date, Hire.id)))
+    return list(session.scalars(eligible_statement(today, policy or current_policy(session))))
 
 
 def is_eligible(session: Session, hire_id: int, today: date, policy: OfferPolicy | None = None) -> bool:

@@ -23,8 +23,10 @@ STAFF = (Role.HR, Role.ADMIN)
 @roles_required(*STAFF)
 def index():
     """Who is eligible, which offers wait for a decision, and the decisions made."""
-    page = page_number(queries.PER_PAGE)
-    return render_template("offer/index.html", **queries.offer_lists(db.session, today(), utcnow(), page))
+    pages = {name: page_number(queries.PER_PAGE, name) for name in ("page", "eligible_page", "waiting_page")}
+    return render_template("offer/index.html", **queries.offer_lists(
+        db.session, today(), utcnow(), pages["page"], eligible_page=pages["eligible_page"],
+        waiting_page=pages["waiting_page"]))
 
 
 @bp.route("/hires/<int:hire_id>/make", methods=["POST"])
