@@ -355,3 +355,29 @@ def test_recent_graduates_name_the_tasks_finished_after_their_due_date(app):
     [graduate] = recent_graduates(db.session, date.today())
     assert graduate["name"] == user.name and graduate["days_late"] == 2
     assert graduate["late_tasks"] == ["Read the values", "Graduation talk"]
+
+
+def test_a_big_cohort_is_shown_a_page_of_people_at_a_time(client, login_as, count_queries, monkeypatch):
+    """At a million candidates a week's cohort is 400 people (400 kB of HTML): the list shows at most a page
+    of people, a cohort cut short links to its own pages, and those page on by name."""
+    from hiring.onboarding import views
+
+    monkeypatch.setattr(views, "PEOPLE_PER_PAGE", 2)
+    _programme()
+    login_as(Role.HR)
+    day = date.today() - timedelta(days=2)
+    names = sorted(_new_hire(start=day)[0].name for _ in range(5))
+    db.session.expire_all()
+    html = client.get("/onboarding/").get_data(as_text=True)
+    assert [n for n in names if n in html] == names[:2]
+    assert f'href="/onboarding/?cohort={day.isoformat()}#cohort-{day.isoformat()}">All 5 new hires of this cohort' in html
+    seen, url, counts = [], f"/onboarding/?cohort={day.isoformat()}", []
+    while url:
+        with count_queries() as counted:
+            page = client.get(url).get_data(as_text=True)
+        counts.append(counted.count)
+        seen.extend(n for n in names if n in page)
+        link = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = link.group(1).replace("&amp;", "&") if link else None
+    assert seen == names and len(counts) == 3 and len(set(counts)) == 1, (seen, counts)
+    assert "Page 3 of 3" in page

@@ -145,10 +145,12 @@ def cohort_list(session: Session, today: date, mentor_id: int | None = None) -> 
 
 
 def cohorts(session: Session, today: date, mentor_id: int | None = None,
-            started: list[date] | None = None) -> list[tuple[date, list[Row]]]:
+            started: list[date] | None = None, limit: int | None = None,
+            offset: int = 0) -> list[tuple[date, list[Row]]]:
     """Everyone in the programme now (or in the cohorts that started on the days `started` lists), grouped by
     start date, newest first, with progress, overdue tasks and sign-offs waiting for the viewer (a mentor: their
-    own sign-offs of their own new hires; HR: all); 2 queries."""
+    own sign-offs of their own new hires; HR: all); 2 queries. `limit` and `offset`: a page of the people, in
+    that order (a week's cohort is hundreds of people in a large company)."""
     person, mentor = aliased(User), aliased(User)
     stmt = (
         sa.select(Enrollment.id, person.name, mentor.name, Enrollment.started_on)
@@ -156,15 +158,19 @@ def cohorts(session: Session, today: date, mentor_id: int | None = None,
         .join(person, Hire.user_id == person.id)
         .outerjoin(mentor, Hire.mentor_id == mentor.id)
         .where(*_in_programme(mentor_id))
-        .order_by(Enrollment.started_on.desc(), person.name)
+        .order_by(Enrollment.started_on.desc(), person.name, Enrollment.id)
     )
     if started is not None:
         stmt = stmt.where(Enrollment.started_on.in_(started))
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     # The same enrolments for the task counts, chosen again in SQL: their ids as parameters would pass
     # PostgreSQL's 65,535 when many people are stuck in the programme.
     chosen = sa.select(Enrollment.id).join(Hire, Enrollment.hire_id == Hire.id).where(*_in_programme(mentor_id))
     if started is not None:
         chosen = chosen.where(Enrollment.started_on.in_(started))
+    if limit is not None:  # a page: its own enrolments, chosen by the same order and cut
+        chosen = stmt.with_only_columns(Enrollment.id)
     rows = {eid: Row(eid, name, mentor_name, day, current_week(day, today), stuck=is_stuck(day, today))
             for eid, name, mentor_name, day in session.execute(stmt)}
     if not rows:

@@ -7,8 +7,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 
 from hiring.auth.roles import ANY_ROLE, roles_required
+from hiring.bounds import page_number
 from hiring.errors import DomainError
 from hiring.extensions import db
 from hiring.forms.onboarding import ReopenForm, SendBackForm, TickForm
@@ -62,15 +64,31 @@ def cohorts():
         shown = [c for c in overview if c.started_on == day]
         if not shown:
             abort(404)
+        # One cohort, a page of its people at a time (?page=): a week's cohort may be hundreds of people.
+        pager = Known(page=page_number(PEOPLE_PER_PAGE), per_page=PEOPLE_PER_PAGE, max_per_page=PEOPLE_PER_PAGE,
+                      error_out=False, total=shown[0].people)
+        offset = (pager.page - 1) * PEOPLE_PER_PAGE
     else:
-        shown = _first_page(overview)
-    groups = queries.cohorts(db.session, today(), mentor_id=mentor_id,
-                             started=[c.started_on for c in shown]) if shown else []
+        shown, pager, offset = _first_page(overview), None, 0
+    # At most a page of people, whichever cohorts they are in; each cohort cut short links to its own pages.
+    groups = queries.cohorts(db.session, today(), mentor_id=mentor_id, started=[c.started_on for c in shown],
+                             limit=PEOPLE_PER_PAGE, offset=offset) if shown else []
     graduates = [] if mine_only else queries.recent_graduates(db.session, today(), limit=GRADUATES_SHOWN)
     return render_template("onboarding/cohorts.html", overview=overview, groups=groups, graduates=graduates,
+                           pager=pager, people={c.started_on: c.people for c in overview},
                            mine_only=mine_only, chosen=chosen, graduates_shown=GRADUATES_SHOWN,
                            stuck_weeks=queries.STUCK_AFTER_DAYS // 7,
                            stuck=sum(c.people for c in overview if c.stuck))
+
+
+class Known(Pagination):
+    """A pager over a list whose page is read elsewhere and whose total is known (a cohort's people)."""
+
+    def _query_items(self) -> list:
+        return []
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
 
 def _first_page(overview: list) -> list:
