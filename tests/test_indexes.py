@@ -82,3 +82,14 @@ def test_the_offers_decided_list_reads_two_indexes(app):
     rows, _count = _closed(datetime.now(timezone.utc))
     steps = page_plan(rows)
     assert "ix_quit_offers_decided_at" in steps and "ix_quit_offers_decision_deadline" in steps, steps
+
+
+def test_the_offers_eligible_list_reads_the_hires_awaiting_an_offer(app):
+    from hiring.models import OfferPolicy, OfferTiming
+    from hiring.offer.service import eligible_statement
+
+    for policy in (OfferPolicy(timing=OfferTiming.GRADUATION), OfferPolicy(timing=OfferTiming.AFTER_WEEK,
+                                                                          after_week=2)):
+        statement = eligible_statement(datetime.now(timezone.utc).date(), policy)
+        steps = plan(statement.limit(50))
+        assert "ix_hires_awaiting_offer" in steps and "TEMP B-TREE" not in steps, steps

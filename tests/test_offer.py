@@ -327,3 +327,45 @@ def test_the_eligible_and_waiting_lists_page_apart_in_a_fixed_number_of_statemen
     assert more.count == few.count, (few.statements, more.statements)
     assert client.get("/offer/?eligible_page=abc&waiting_page=-3").status_code == 200
     assert len(eligible) == 3
+
+
+def _marks(*hires) -> list[bool]:
+    """hires.offer_made as the database holds it, of hires or hire ids."""
+    return [bool(db.session.scalar(sa.text("SELECT offer_made FROM hires WHERE id = :id"), {"id": getattr(h, "id", h)}))
+            for h in hires]
+
+
+def test_the_database_keeps_the_offer_made_mark_whoever_writes_the_offer(app):
+    """hires.offer_made (migration 0026) is what HR's eligible list reads, through its own partial index: the
+    triggers on quit_offers keep it for the app's offers, for rows written without the ORM, for a deletion (the
+    benchmark's clean-up) and for an offer moved to another hire."""
+    made_by_app, written_by_hand, untouched = _graduate(), _graduate(), _graduate()
+    assert _marks(made_by_app, written_by_hand, untouched) == [False, False, False]
+    _offer(made_by_app)
+    db.session.execute(sa.insert(QuitOffer).values(
+        hire_id=written_by_hand.id, amount_minor=1, currency="EUR", offered_at=utcnow(),
+        deadline=utcnow() + timedelta(days=7)))
+    db.session.commit()
+    assert _marks(made_by_app, written_by_hand, untouched) == [True, True, False]
+    assert [h.id for h in service.eligible_hires(db.session, TODAY)] == [untouched.id]
+    by_hand = db.session.scalar(sa.select(QuitOffer.id).where(QuitOffer.hire_id == written_by_hand.id))
+    db.session.execute(sa.update(QuitOffer).where(QuitOffer.id == by_hand).values(hire_id=untouched.id))
+    db.session.commit()
+    assert _marks(made_by_app, written_by_hand, untouched) == [True, False, True]
+    db.session.execute(sa.delete(QuitOffer).where(QuitOffer.id == by_hand))
+    db.session.commit()
+    assert _marks(made_by_app, written_by_hand, untouched) == [True, False, False]
+    assert {h.id for h in service.eligible_hires(db.session, TODAY)} == {written_by_hand.id, untouched.id}
+
+
+def test_the_migration_marks_the_offers_already_made(app):
+    from flask_migrate import downgrade, upgrade
+
+    with_offer, without = _graduate(), _graduate()
+    _offer(with_offer)
+    with_offer, without = with_offer.id, without.id
+    db.session.remove()
+    downgrade(revision="0025")
+    upgrade()
+    assert _marks(with_offer, without) == [True, False]
+    assert [h.id for h in service.eligible_hires(db.session, TODAY)] == [without]
