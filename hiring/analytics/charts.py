@@ -1,42 +1,34 @@
-"""SVG charts drawn with Matplotlib's SVG backend, for pages and PDFs alike."""
+"""SVG charts drawn with Matplotlib's SVG backend, for pages and PDFs alike, in the house style
+(hiring/analytics/chart_style.py)."""
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
+from hiring.analytics import chart_style
 from hiring.analytics.retention import Curve
 
-# Colour-blind-safe (Okabe-Ito); line styles differ too, so colour is never the only signal.
-COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-STYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1))]
+
+def _same(label: str) -> str:
+    return label
 
 
-def survival_svg(curves: Sequence[Curve], title: str, xlabel: str, ylabel: str) -> str:
-    """Kaplan-Meier curves as steps with shaded 95% bands, as an SVG document."""
-    from matplotlib import rcParams
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
-    rcParams["svg.fonttype"] = "none"      # text stays text: selectable, and smaller
-    rcParams["svg.hashsalt"] = "hiring"    # the same data gives the same file
-    figure = Figure(figsize=(7.5, 4.2), dpi=100)
-    FigureCanvasSVG(figure)
-    axes = figure.add_subplot()
+def survival_svg(curves: Sequence[Curve], title: str, xlabel: str, ylabel: str, *, locale: str = "en",
+                 label: chart_style.Label = _same, n_label: str = "n = %(n)s") -> str:
+    """Kaplan-Meier curves as steps with shaded 95% bands, as an SVG document: the share still employed as a
+    percentage, each line named at its end (`label` gives a group's name in the reader's language and
+    `n_label` how many people it holds), numbers formatted for `locale`."""
+    figure, axes = chart_style.new_figure()
+    ends = []
     for i, curve in enumerate(curves):
-        colour, style = COLOURS[i % len(COLOURS)], STYLES[i % len(STYLES)]
-        axes.step(curve.timeline, curve.survival, where="post", color=colour, linestyle=style, linewidth=1.8,
-                  label=f"{curve.label} (n={curve.n})")
+        colour, style = chart_style.colour(i), chart_style.style(i)
+        axes.step(curve.timeline, curve.survival, where="post", color=colour, linestyle=style, linewidth=1.8)
         axes.fill_between(curve.timeline, curve.lower, curve.upper, step="post", color=colour, alpha=0.12,
                           linewidth=0)
-    axes.set_ylim(0, 1.02)
+        if len(curve.timeline):
+            name = f"{label(curve.label)} ({n_label % {'n': chart_style.number_text(curve.n, locale)}})"
+            ends.append((float(curve.timeline[-1]), float(curve.survival[-1]), name, colour))
+    chart_style.percent_axis(axes, locale)
+    chart_style.number_axis(axes, locale)
     axes.set_xlim(left=0)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.set_title(title)
-    axes.grid(True, alpha=0.3)
-    if curves:
-        axes.legend(loc="lower left", fontsize="small")
-    figure.tight_layout()
-    out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    return out.getvalue()
+    chart_style.label_lines(axes, ends)
+    return chart_style.finish(figure, axes, title, xlabel, ylabel, right_room=0.27 if ends else 0.0)

@@ -77,6 +77,17 @@ def offer_statistics(*, wait: bool = False) -> Cached[dict]:
 
 
 CHARTS = ("all", "band", "cohort")
+# The groups of the retention figures (hiring/analytics/service.py names them in English, as data), in the
+# reader's language for charts and tables; a year of start is a number and stays as it is.
+GROUP_LABELS = {"all hires": _l("All hires"), "under 60": _l("Values fit under 60"),
+                "60 to 75": _l("Values fit 60 to 75"), "75 to 90": _l("Values fit 75 to 90"),
+                "90 and over": _l("Values fit 90 and over"), "not scored": _l("Values fit not scored")}
+
+
+def group_label(label: str) -> str:
+    """A retention group's name in the current language."""
+    return str(GROUP_LABELS[label]) if label in GROUP_LABELS else label
+
 CHART_TITLES = {"all": _l("Retention of all hires"),
                 "band": _l("Retention after staying, by values fit at hiring"),
                 "cohort": _l("Retention after staying, by year of start")}
@@ -95,7 +106,8 @@ def _retention_chart(which: str, locale: str) -> Recipe[str]:
     def draw(session: Session) -> str:
         with force_locale(locale):  # its titles and axes are words: one chart per language
             return survival_svg(curves_for_chart(session, day, moment, which), str(CHART_TITLES[which]),
-                                _("Days since start"), _("Still employed"))
+                                _("Days since start"), _("Still employed"), locale=locale, label=group_label,
+                                n_label=_("n = %(n)s"))
 
     return Recipe(f"retention-chart:{which}:{locale}", ("applications", "hires"), draw,
                   extra=_retention_stamp(day, moment))

@@ -18,9 +18,11 @@ from flask_babel import gettext as _
 from hiring.analytics import figures
 from hiring.bounds import to_int
 from hiring.extensions import db
+from hiring.models import utcnow
 from hiring.onboarding.views import today
-from hiring.reports import parts
+from hiring.reports import parts, summary
 from hiring.reports.pdf import render_pdf
+from hiring.scoring.calibration_page import LOW_ALPHA
 from hiring.scoring.calibration_service import calibration
 
 # The reports that may run in the background, and the name of the file each downloads as.
@@ -141,12 +143,13 @@ def known_cohort(chosen: str) -> bool:
 
 def onboarding_sections(data: dict) -> list[parts.Section]:
     """The onboarding report's sections in order (reports/onboarding_pdf.html shows them): each cohort, or
-    that nobody is in the programme, then the year's graduates unless the report is about one cohort."""
+    that nobody is in the programme, then the year's graduates who finished late unless the report is about
+    one cohort (those on time are counted in a sentence, not listed: rows of "On time" tell nobody anything)."""
     sections = [parts.Section("cohort", rows, key=started) for started, rows in data["groups"]]
     if not sections:
         sections.append(parts.Section("nobody"))
     if not data["cohort"]:
-        sections.append(parts.Section("graduates", data["graduates"]))
+        sections.append(parts.Section("graduates", [g for g in data["graduates"] if g["days_late"]]))
     return sections
 
 
@@ -157,9 +160,13 @@ def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) 
     if kind == "onboarding":
         data = onboarding_data(params.get("cohort", ""))
         sections = parts.split(onboarding_sections(data), PART_ROWS)
+        graduates = data["graduates"]
         # render_pdf is looked up now, not at import, so that a test may stand in for it.
         return parts.render_joined(render_pdf, "reports/onboarding_pdf.html", title(kind, params), sections,
-                                   progress, cohort=params.get("cohort", ""))
+                                   progress, cohort=params.get("cohort", ""),
+                                   summary=summary.onboarding(db.session, today(), data),
+                                   graduates_total=len(graduates),
+                                   graduates_on_time=sum(1 for g in graduates if not g["days_late"]))
     if kind == "fairness":
         data = _fairness_data(params.get("job"))
         template = "reports/fairness_pdf.html"
@@ -173,10 +180,21 @@ def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) 
     return render_pdf(template, report_title, **data)
 
 
+def _step_label(stage: str, following: str) -> str:
+    from hiring.labels import STAGE_LABELS
+    from hiring.models import Stage
+
+    return f"{STAGE_LABELS[Stage(stage)]} → {STAGE_LABELS[Stage(following)]}"
+
+
 def _fairness_data(job_id: int | None) -> dict:
     job = fairness_job(job_id)
     # A document of record: figures up to this moment (wait=True), never the older ones a page may show.
-    return {"calibration": calibration(wait=True).value, **figures.fairness(job.id if job else None, wait=True).value}
+    data = figures.fairness(job.id if job else None, wait=True).value
+    calibrated = calibration(wait=True).value
+    return {"calibration": calibrated, **data, "step_label": _step_label, "dimension_label": summary.dimension_label,
+            "low_alpha": LOW_ALPHA,
+            "summary": summary.fairness(db.session, today(), data, calibrated, job.id if job else None, _step_label)}
 
 
 def _svg_data_url(svg: str) -> str:
@@ -192,5 +210,6 @@ def _retention_data() -> dict:
                           ("cohort", stats["year_curves"])):
         if curves:
             svg = figures.retention_chart(which, str(get_locale()), wait=True)
-            charts.append(_svg_data_url(svg.value))
-    return {"charts": charts, **stats}
+            charts.append((which, _svg_data_url(svg.value)))
+    return {"charts": charts, **stats, "group_label": figures.group_label,
+            "summary": summary.retention(db.session, today(), utcnow(), stats)}

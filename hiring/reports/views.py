@@ -5,13 +5,13 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hiring import files, snapshots
+from hiring import csv_tables, files, snapshots
 from hiring.analytics import figures
 from hiring.auth.roles import RECRUITING, roles_required
 from hiring.extensions import db
 from hiring.models import Role
 from hiring.onboarding.views import today
-from hiring.reports import background, documents, parts
+from hiring.reports import background, documents, parts, summary
 from hiring.reports.csvfile import csv_response, pdf_response
 from hiring.reports.dossier import dossier
 from hiring.reports.pdf import render_pdf
@@ -42,7 +42,7 @@ def dossier_pdf(application_id: int):
     title = _("Decision dossier: %(name)s, %(job)s", name=isolated(data["application"].candidate.name),
               job=isolated(data["application"].job.title))
     return pdf_response(f"dossier-application-{application_id}.pdf",
-                        render_pdf("reports/dossier_pdf.html", title, **data))
+                        render_pdf("reports/dossier_pdf.html", title, summary=summary.dossier(data), **data))
 
 
 @bp.route("/retention.pdf")
@@ -59,14 +59,7 @@ def retention_csv():
     stats = figures.offer_statistics()
     if not stats.ready:
         return snapshots.pending_page(_("The Offer and retention"))
-    stats = stats.value
-    rows = []
-    for group, table in (("cohort", stats["by_cohort"]), ("values fit", stats["by_band"])):
-        for r in table:
-            rows.append([group, r.label, r.made, r.taken.k, r.taken.rate, r.taken.low, r.taken.high,
-                         "; ".join(f"{minor / 100:.2f} {cur}" for cur, minor in r.paid.items())])
-    return csv_response("offer-by-cohort.csv", ["grouping", "group", "offers decided", "taken", "take rate",
-                                                 "95% low", "95% high", "paid"], rows)
+    return csv_response("offer-by-cohort.csv", *csv_tables.retention_table(stats.value))
 
 
 def _job_or_none():
@@ -101,31 +94,12 @@ def fairness_pdf():
 @roles_required(Role.HR, Role.ADMIN)
 def fairness_csv():
     """Adverse impact rows as CSV: step, dimension, group, counts, rate, ratio (rounded down, and exactly as a
-    numerator and denominator), p (raw and Holm-adjusted), flag."""
-    from hiring.analytics.fairness import floor_decimal
-
+    numerator and denominator), p (raw and Holm-adjusted), flag; in the reader's language (hiring.csv_tables)."""
     job = _job_or_none()
     funnel = figures.fairness(job.id if job else None)
     if not funnel.ready:
         return snapshots.pending_page(_("Hiring funnel and fairness"))
-    data = funnel.value
-    rows = []
-    blocks = [("values gate", data["gate"])] + [(f"{s['stage']} -> {s['next']}", s["groups"]) for s in data["steps"]]
-    for step, groups in blocks:
-        for dimension, table in groups.items():
-            for r in table:
-                # Rounded down, with the exact fraction beside it: 0.79995 must not print as 0.8 beside "yes".
-                # The fraction as two integers, since a spreadsheet reads "4/5" as the 4th of May.
-                ratio = r.impact_ratio
-                exact = [None, None] if ratio is None else [ratio.numerator, ratio.denominator]
-                rows.append([step, dimension, r.group, r.considered, r.selected, round(r.rate, 4),
-                             None if ratio is None else floor_decimal(ratio, 4), *exact,
-                             None if r.p_value is None else round(r.p_value, 5),
-                             None if r.p_holm is None else round(r.p_holm, 5), "yes" if r.flagged else "no"])
-    return csv_response("funnel-and-fairness.csv", ["step", "dimension", "group", "considered", "selected", "rate",
-                                                     "impact ratio (rounded down)", "impact ratio numerator",
-                                                     "impact ratio denominator", "fisher p",
-                                                     "holm-adjusted p", "below four-fifths"], rows)
+    return csv_response("funnel-and-fairness.csv", *csv_tables.fairness_table(funnel.value))
 
 
 def _onboarding_data() -> dict:
@@ -157,12 +131,7 @@ def onboarding_pdf():
 @roles_required(Role.HR, Role.ADMIN)
 def onboarding_csv():
     """Progress per new hire and week as CSV."""
-    data = _onboarding_data()
-    rows = [[started.isoformat(), r.name, r.mentor or "", *(f"{r.weeks.get(w, (0, 0))[0]}/{r.weeks.get(w, (0, 0))[1]}"
-                                                             for w in range(1, 6)), r.done, r.total, r.overdue,
-             r.waiting_for_me] for started, group in data["groups"] for r in group]
-    return csv_response("onboarding.csv", ["cohort", "new hire", "mentor", "week 1", "week 2", "week 3", "week 4",
-                                           "week 5", "tasks done", "tasks", "overdue", "waiting for sign-off"], rows)
+    return csv_response("onboarding.csv", *csv_tables.onboarding_table(_onboarding_data()))
 
 
 @bp.route("/onboarding/<int:enrollment_id>.pdf")
