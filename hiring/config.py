@@ -112,6 +112,18 @@ COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 LOGO_PATH = re.compile(r"/?[A-Za-z0-9_][A-Za-z0-9._~/-]*")
 
 
+def _check_currency(settings: dict) -> None:
+    """COMPANY_CURRENCY must be an ISO 4217 code Babel can format (EUR, USD, GBP): upper-cased, else refused."""
+    from babel.numbers import list_currencies
+
+    code = settings["COMPANY_CURRENCY"]
+    code = code.strip().upper() if isinstance(code, str) else code
+    if not isinstance(code, str) or len(code) != 3 or code not in list_currencies():
+        raise ValueError(f"COMPANY_CURRENCY must be a three-letter ISO 4217 currency code such as EUR, USD or GBP, "
+                         f"not {settings['COMPANY_CURRENCY']!r}")
+    settings["COMPANY_CURRENCY"] = code
+
+
 def _check_brand(settings: dict) -> None:
     """Refuse a brand colour or logo that could not be shown safely, saying what would be accepted."""
     colour = settings["COMPANY_COLOUR"]
@@ -247,6 +259,10 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # none by default) and a colour, #rgb or #rrggbb.
         "COMPANY_LOGO_URL": os.environ.get("COMPANY_LOGO_URL", "").strip() or None,
         "COMPANY_COLOUR": os.environ.get("COMPANY_COLOUR", "").strip() or "#1f5fbf",
+        # The company's currency (an ISO 4217 code): The Offer's amount until a policy with its own currency is
+        # saved. Amounts are always shown with the currency they were made in, formatted by Babel for the
+        # reader's language (hiring.labels.money).
+        "COMPANY_CURRENCY": os.environ.get("COMPANY_CURRENCY", "").strip() or "EUR",
         # The largest document a candidate's file may be (a CV, a cover letter: hiring/attachments.py).
         "ATTACHMENT_MAX_BYTES": attachment_max,
         # The largest request accepted, checked by Werkzeug from Content-Length (or while reading a body
@@ -350,6 +366,7 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         raise ValueError(f"COMPANY_TIMEZONE {settings['COMPANY_TIMEZONE']!r} is not a time zone, "
                          "for example Europe/Amsterdam") from None
     _check_brand(settings)
+    _check_currency(settings)
     _check_mail(settings)
     if settings["ATTACHMENT_MAX_BYTES"] > settings["FILE_MAX_BYTES"]:
         raise ValueError("ATTACHMENT_MAX_MB must not be larger than FILE_MAX_MB, the largest file kept")

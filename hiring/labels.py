@@ -133,6 +133,41 @@ END_REASON_LABELS = {
 }
 
 
+# Groups in the figures, kept as codes in the data (and in snapshots computed for every reader) and named
+# here when shown: values-fit bands (hiring.analytics.service.BANDS), self-identified groups (the codes the
+# form stores, hiring.pipeline.selfid) and the fairness report's pool of small groups.
+GROUP_LABELS = {
+    "under 60": _l("under 60"),
+    "60 to 75": _l("60 to 75"),
+    "75 to 90": _l("75 to 90"),
+    "90 and over": _l("90 and over"),
+    "not scored": _l("not scored"),
+    "woman": _l("Woman"),
+    "man": _l("Man"),
+    "non-binary": _l("Non-binary"),
+    "another": _l("Another gender"),
+    "under 25": _l("Under 25"),
+    "25-39": _l("25 to 39"),
+    "40-54": _l("40 to 54"),
+    "55 and over": _l("55 and over"),
+    "smaller groups, pooled": _l("smaller groups, pooled"),
+}
+
+DIMENSION_LABELS = {"gender": _l("Gender"), "age_band": _l("Age")}
+
+
+def group_label(code) -> str:
+    """A group of the figures in the reader's language; anything else (a cohort such as 2026-Q3) as it is."""
+    label = GROUP_LABELS.get(code)
+    return str(label) if label is not None else ("" if code is None else str(code))
+
+
+def dimension_label(code) -> str:
+    """What the groups are by (gender, age) in the reader's language."""
+    label = DIMENSION_LABELS.get(code)
+    return str(label) if label is not None else ("" if code is None else str(code))
+
+
 def money(amount_minor: int, currency: str) -> str:
     """An amount kept in minor units, formatted for the reader's locale (4,000.00 or 4.000,00)."""
     return format_currency(amount_minor / (10 ** get_currency_precision(currency)), currency)
@@ -170,7 +205,9 @@ def age(moment) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Make the label functions and locale helpers available in every template."""
+    """Make the label functions and locale helpers available in every template (money also as a filter:
+    `{{ amount_minor|money(currency) }}`)."""
+    app.jinja_env.filters["money"] = money
     app.jinja_env.globals.update(
         role_label=ROLE_LABELS.__getitem__,
         stage_label=STAGE_LABELS.__getitem__,
@@ -184,6 +221,8 @@ def init_app(app: Flask) -> None:
         task_state_label=task_state_label,
         decision_label=DECISION_LABELS.__getitem__,
         money=money,
+        group_label=group_label,
+        dimension_label=dimension_label,
         end_reason_label=END_REASON_LABELS.__getitem__,
         format_date=format_date,
         format_datetime=format_datetime,

@@ -133,7 +133,7 @@ def test_funnel_and_fairness_report(client, login_as):
     html = client.get(f"/reports/fairness?job={job.id}").get_data(as_text=True)
     assert "Below four-fifths" in html and "non-binary" not in html
     csv_text = client.get(f"/reports/fairness.csv?job={job.id}").data.decode("utf-8-sig")
-    assert "applied -> screening,gender,man,10,4,0.4,0.5000,1,2,0.1698,0.1698,yes" in csv_text
+    assert "Applied → Screening,Gender,Man,10,4,0.4,0.5000,1,2,0.1698,0.1698,yes" in csv_text
     from hiring.reports import documents
 
     with client.application.test_request_context():  # as the background task builds it

@@ -117,9 +117,9 @@ def test_the_page_csv_and_pdf_flag_exactly(client, login_as):
     assert csv_text.splitlines()[0] == (
         "step,dimension,group,considered,selected,rate,impact ratio (rounded down),impact ratio numerator,"
         "impact ratio denominator,fisher p,holm-adjusted p,below four-fifths")
-    assert (f"applied -> screening,gender,man,20,12,0.6,0.8000,4,5,{round(men_p, 5)},{round(men_holm, 5)},no"
+    assert (f"Applied → Screening,Gender,Man,20,12,0.6,0.8000,4,5,{round(men_p, 5)},{round(men_holm, 5)},no"
             in csv_text.splitlines())
-    assert (f"applied -> screening,age_band,30-49,11,7,0.6364,0.7954,35,44,{round(age_p, 5)},{round(age_holm, 5)},"
+    assert (f"Applied → Screening,Age,30-49,11,7,0.6364,0.7954,35,44,{round(age_p, 5)},{round(age_holm, 5)},"
             "yes" in csv_text.splitlines())
 
     with client.application.test_request_context():  # as the background task builds it

@@ -50,7 +50,7 @@ def _offer(hire, hr=None, days_ago: float = 0) -> QuitOffer:
 def test_default_policy_and_money_in_minor_units(app):
     policy = current_policy(db.session)
     assert (policy.amount_minor, policy.currency, policy.timing, policy.decision_days) == (
-        400_000, "USD", OfferTiming.GRADUATION, 7)
+        400_000, "EUR", OfferTiming.GRADUATION, 7)  # COMPANY_CURRENCY, EUR unless set
     assert to_minor("4,000.50", "USD") == 400_050
     assert to_minor("4000", "JPY") == 4000  # no minor unit
 
@@ -189,7 +189,7 @@ def test_new_hire_sees_the_offer_and_confirms_staying(client, login_as):
     me = login_as(Role.NEW_HIRE)
     offer = _offer(_graduate(user=me))
     home = client.get("/").get_data(as_text=True)
-    assert "$4,000.00" in home and "Take the money and leave" in home
+    assert "€4,000.00" in home and "Take the money and leave" in home
     confirm = client.get(f"/offer/{offer.id}/decide?choice=stayed").get_data(as_text=True)
     assert "You are choosing to stay." in confirm
     assert client.post(f"/offer/{offer.id}/decide", data={"choice": "stayed"}).status_code == 302

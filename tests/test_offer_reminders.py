@@ -66,10 +66,10 @@ def test_the_new_hire_hears_when_the_offer_is_made(site):
     user, offer = _offer(name="Sam Jansen")
     [reminder] = _run(offer_made, MADE + timedelta(minutes=15))
     assert reminder.kind == WINDOW_OPENS and reminder.user_id == user.id and reminder.key == f"offer:{offer.id}:opens"
-    assert reminder.context == {"name": "Sam Jansen", "amount": "$4,000.00",
+    assert reminder.context == {"name": "Sam Jansen", "amount": "€4,000.00",
                                 "deadline": DEADLINE,
                                 "offer_link": BASE + "/", "company_name": site.config["COMPANY_NAME"]}
-    assert reminder.digest_line == f"The Offer: $4,000.00 to leave; decide by {DEADLINE}: {BASE}/"
+    assert reminder.digest_line == f"The Offer: €4,000.00 to leave; decide by {DEADLINE}: {BASE}/"
     # Until the deadline: the engine sends the key once, whenever it first sees it.
     assert len(_run(offer_made, MADE + timedelta(days=6))) == 1
     assert _run(offer_made, MADE + timedelta(days=7, seconds=1)) == []  # expired: counts as staying
@@ -78,7 +78,7 @@ def test_the_new_hire_hears_when_the_offer_is_made(site):
 def test_dutch_for_a_dutch_new_hire(site):
     _offer(locale="nl")
     [reminder] = _run(offer_made, MADE + timedelta(hours=1))
-    assert reminder.context["amount"] == "US$\xa04.000,00"
+    assert reminder.context["amount"] == "€\xa04.000,00"
     assert reminder.context["deadline"].startswith("maandag 14 december 2026")
     [near] = _run(deadline_nears, MADE + timedelta(days=5))
     assert near.context["deadline"] == reminder.context["deadline"] and "maandag 14 december" in near.digest_line
@@ -159,7 +159,7 @@ def test_end_to_end_immediately_and_through_the_mail_server(site, runner, monkey
     rows = {m.kind: m for m in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id))}
     assert set(rows) == {WINDOW_OPENS, DEADLINE_NEARS}
     assert all(m.recipient == user.email and m.language == "nl" for m in rows.values())
-    assert "US$\xa04.000,00" in rows[WINDOW_OPENS].text_body and f"{BASE}/" in rows[DEADLINE_NEARS].text_body
+    assert "€\xa04.000,00" in rows[WINDOW_OPENS].text_body and f"{BASE}/" in rows[DEADLINE_NEARS].text_body
     assert f'<a href="{BASE}/">' in rows[WINDOW_OPENS].html_body
     assert "0 reminders queued." in runner.invoke(args=["send-reminders"]).output  # once
     server = SmtpServer()
@@ -184,6 +184,6 @@ def test_in_the_daily_digest_for_who_chose_it(site, runner, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "1 daily digest queued, holding 1 reminders." in result.output
     [digest] = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id)).all()
-    assert "- The Offer: $4,000.00 to leave; decide by" in digest.text_body
+    assert "- The Offer: €4,000.00 to leave; decide by" in digest.text_body
     assert f'<a href="{BASE}/">' in digest.html_body
 

@@ -19,7 +19,9 @@ def test_only_login_set_password_the_careers_site_and_static_files_are_public(ap
     """Setting a password and the candidate's voluntary form are public: their signed tokens guard them.
     The privacy notice and the careers site are public because candidates have no account."""
     public = {rule.endpoint for rule in app.url_map.iter_rules() if allowed_roles(rule.endpoint) == PUBLIC}
-    assert public == {"auth.login", "auth.set_password", "pipeline.self_identification", "privacy.notice",
+    # auth.set_language: the language switch on the sign-in page (a cookie; CSRF like every POST).
+    assert public == {"auth.login", "auth.set_password", "auth.set_language", "pipeline.self_identification",
+                      "privacy.notice",
                       "careers.index", "careers.job", "careers.apply", "careers.applied", "careers.theme",
                       "careers.status.page", "careers.status.withdraw", "careers.status.download",
                       "careers.status.erasure",

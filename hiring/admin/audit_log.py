@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session, joinedload
 
-from hiring.bounds import to_int
+from hiring.bounds import audit_date_window, date_outside, to_int
 from hiring.models import AuditEvent, Role, User
 
 PER_PAGE = 50
@@ -71,6 +72,39 @@ class Filters:
             where.append(AuditEvent.occurred_at < datetime.combine(self.until + timedelta(days=1), time(),
                                                                    timezone.utc))
         return where
+
+
+# The date boxes of the filter form (<input type="date">), by the name of their query argument and of the
+# filter they set. A browser's date picker sends YYYY-MM-DD; anything else typed (a browser without a picker,
+# an edited link) is refused beside its box, with what was typed kept.
+DATE_ARGS = (("from", "since"), ("to", "until"))
+
+
+def read_dates(args, filters: Filters, today: date) -> dict[str, str]:
+    """Set the filters' dates from the query's `from` and `to`; the message for each one refused, by box."""
+    errors: dict[str, str] = {}
+    earliest, latest = audit_date_window(today)
+    for key, attribute in DATE_ARGS:
+        text = (args.get(key) or "").strip()
+        if not text:
+            continue
+        try:
+            if len(text) != 10:  # fromisoformat also takes 20260131 and week dates: not what the box sends
+                raise ValueError(text)
+            day = date.fromisoformat(text)
+        except ValueError:
+            errors[key] = _("Give the date as YYYY-MM-DD.")
+            continue
+        # Refused with a message rather than clamped, so that the page never shows other dates than typed.
+        problem = date_outside(day, earliest, latest)
+        if problem:
+            errors[key] = problem
+        else:
+            setattr(filters, attribute, day)
+    if filters.since and filters.until and filters.until < filters.since:
+        errors["to"] = _("The end date is before the start date.")
+        filters.until = None
+    return errors
 
 
 @dataclass

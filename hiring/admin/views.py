@@ -1,18 +1,17 @@
 """Admin pages."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from hiring.admin import audit_log as audit_log_queries
+from hiring.admin import audit_sentences
 from hiring.admin.audit_reasons import reasons as audit_reasons
 from hiring.auth import accounts
 from hiring.auth.roles import roles_required
-from hiring.bounds import audit_date_window, date_outside, page_number, query_int
+from hiring.bounds import audit_date_window, page_number, query_int
 from hiring.clock import today
 from hiring.errors import DomainError, NotFound
 from hiring.extensions import db
@@ -129,22 +128,7 @@ def audit_log():
     # Numbers beyond an id column (hiring.bounds.MAX_ID) name no row: ignored like any other text that is not a number.
     filters = audit_log_queries.Filters(actor=query_int("actor"), entity=request.args.get("entity", "").strip(),
                                         entity_id=query_int("entity_id"))
-    errors = {}
-    window = audit_date_window(today())
-    for key, attribute in (("from", "since"), ("to", "until")):
-        text = request.args.get(key, "").strip()
-        if text:
-            try:
-                day = date.fromisoformat(text)
-            except ValueError:
-                errors[key] = _("Give the date as YYYY-MM-DD.")
-                continue
-            # Refused with a message rather than clamped, so that the page never shows other dates than typed.
-            problem = date_outside(day, *window)
-            if problem:
-                errors[key] = problem
-            else:
-                setattr(filters, attribute, day)
+    errors = audit_log_queries.read_dates(request.args, filters, today())
     before = audit_log_queries.Cursor.parse(request.args.get("before", ""))
     after = audit_log_queries.Cursor.parse(request.args.get("after", ""))
     page = audit_log_queries.events(db.session, filters, before=before, after=after)
@@ -153,4 +137,7 @@ def audit_log():
                            entities=audit_log_queries.entity_types(db.session), actor=filters.actor,
                            entity=filters.entity, entity_id=filters.entity_id, errors=errors, args=request.args,
                            link_args=args, first_page=before is None and after is None,
-                           reasons=audit_reasons(db.session, page.items)), 400 if errors else 200
+                           date_window=audit_date_window(today()), entity_label=audit_sentences.entity_label,
+                           lines=audit_sentences.describe_page(db.session, page.items),
+                           reasons={**audit_sentences.inline_reasons(page.items),
+                                    **audit_reasons(db.session, page.items)}), 400 if errors else 200

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
@@ -18,17 +28,22 @@ from hiring.auth.passwords import problems
 from hiring.errorpages import render_error
 from hiring.forms.accounts import ForgotPasswordForm
 from hiring.forms.auth import ChangePasswordForm, LoginForm, ProfileForm, SetPasswordForm
+from hiring.i18n import CHOICE_COOKIE, CHOICE_SECONDS, LANGUAGE_NAMES, SUPPORTED_LOCALES
 from hiring.models import User
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never redirect a signed-in user to another host."""
+    """Only a path on this site: never redirect a signed-in user to another host.
+
+    Browsers read a backslash as a slash ("/\\evil.example" is "//evil.example") and drop tabs and line breaks
+    from a URL, so a path holding either is refused too."""
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 32 or ord(c) == 127 for c in target)):
         return None
     return target
 
@@ -55,6 +70,37 @@ def login():
         db.session.commit()
         return redirect(next_url or url_for("dashboard.home"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """The language switch on the sign-in page and in every page's header (templates/language_switch.html).
+
+    Signed in, the choice is saved on the profile (as the profile page saves it, audited); either way it is
+    also kept in the visitor's language cookie (hiring.i18n), which the sign-in page reads and which, unlike the
+    session, survives signing in and out. Then back to the page the switch was on (a path on this site only)."""
+    chosen = request.form.get("language", "")
+    back = _safe_next(request.form.get("next")) or url_for(
+        "dashboard.home" if current_user.is_authenticated else "auth.login")
+    if chosen not in SUPPORTED_LOCALES:
+        flash(_("Choose one of the languages offered."), "error")
+        return redirect(back, code=303)
+    if current_user.is_authenticated and chosen != current_user.locale:
+        record(db.session, actor_id=current_user.id, action="locale_changed", entity_type="user",
+               entity_id=current_user.id, before=current_user.locale, after=chosen)
+        current_user.locale = chosen
+        db.session.commit()
+    response = redirect(back, code=303)
+    response.set_cookie(CHOICE_COOKIE, chosen, max_age=CHOICE_SECONDS, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+@bp.app_context_processor
+def _languages() -> dict:
+    """The languages the switch offers, each named in itself."""
+    return {"language_names": LANGUAGE_NAMES}
 
 
 @bp.route("/logout", methods=["POST"])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timedelta
 
+from flask import current_app
+
 from hiring.demo.interviews import interview, store_scores
-from hiring.demo.seed import DEMO_PASSWORD, NEW_HIRE_LOGIN, Demo, at
+from hiring.demo.seed import DEMO_PASSWORD, NEW_HIRE_LOGIN, OFFER_AMOUNT_MINOR, Demo, at
 from hiring.models import (
     Application,
     EndReason,
@@ -24,7 +26,6 @@ from hiring.models import (
 )
 from hiring.onboarding.enrolment import enrol
 
-AMOUNT_MINOR, CURRENCY = 400_000, "USD"
 PROGRAMME_DAYS = 35
 TAKEN_PER_HUNDRED = 1  # the seed articles: about 1% take the money
 
@@ -91,7 +92,8 @@ def _work_through(demo: Demo, hire: Hire, upto_day: int, *, all_signed: bool = F
 
 
 def _offer(demo: Demo, hire: Hire, made: datetime, decision: OfferDecision | None) -> QuitOffer:
-    offer = QuitOffer(hire=hire, amount_minor=AMOUNT_MINOR, currency=CURRENCY, offered_at=made,
+    offer = QuitOffer(hire=hire, amount_minor=OFFER_AMOUNT_MINOR, currency=current_app.config["COMPANY_CURRENCY"],
+                      offered_at=made,
                       offered_by_id=demo.hr.id, deadline=made + timedelta(days=7))
     if decision is OfferDecision.EXPIRED:
         offer.decision, offer.decided_at = decision, offer.deadline
@@ -100,7 +102,7 @@ def _offer(demo: Demo, hire: Hire, made: datetime, decision: OfferDecision | Non
         offer.decided_at = made + timedelta(days=demo.rng.randint(1, 6), hours=demo.rng.randint(0, 6))
         offer.recorded_by_id = hire.user_id
         if decision is OfferDecision.TAKEN:
-            offer.paid_minor = AMOUNT_MINOR
+            offer.paid_minor = OFFER_AMOUNT_MINOR
     demo.session.add(offer)
     return offer
 

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from hiring.auth.service import create_user
@@ -34,6 +35,7 @@ from hiring.models import (
     User,
 )
 
+OFFER_AMOUNT_MINOR = 400_000  # The Offer in the demo: 4,000 in the company's currency (COMPANY_CURRENCY)
 DEMO_PASSWORD = "values-fit-demo"
 
 # (role, e-mail, name, interviewer leniency): the fixed logins, then more interviewers and mentors.
@@ -110,7 +112,8 @@ class Demo:
             self.session.add_all(JobQuestion(job=job, position=position, text=question, hint=hint or None)
                                  for position, (question, hint) in enumerate(asked))
         self.session.add_all(default_programme(self.locale))
-        self.session.add(OfferPolicy(updated_by_id=self.hr.id))
+        self.session.add(OfferPolicy(updated_by_id=self.hr.id, amount_minor=OFFER_AMOUNT_MINOR,
+                                     currency=current_app.config["COMPANY_CURRENCY"]))
         self.session.flush()
         self.programme = current_programme(self.session)
 

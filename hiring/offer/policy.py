@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from babel.numbers import get_currency_precision, list_currencies
+from flask import current_app
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -16,15 +17,24 @@ from hiring.models import WEEKS, OfferPolicy, OfferTiming
 # Far inside the BIGINT column (2**63 - 1): ten billion dollars is not a payment to leave, it is a typing error.
 MAX_MINOR = 10 ** 12
 
-DEFAULT = {"amount_minor": 400_000, "currency": "USD", "timing": OfferTiming.GRADUATION, "after_week": None,
-           "decision_days": 7}
+# Until a policy is saved: 4,000 in the company's currency (COMPANY_CURRENCY), at graduation, 7 days to decide.
+DEFAULT_AMOUNT = 4000
+DEFAULT = {"timing": OfferTiming.GRADUATION, "after_week": None, "decision_days": 7}
+
+
+def default_policy(currency: str | None = None) -> OfferPolicy:
+    """The policy in force when none was ever saved: DEFAULT_AMOUNT in `currency`, by default the company's."""
+    currency = currency or current_app.config.get("COMPANY_CURRENCY") or "EUR"
+    return OfferPolicy(amount_minor=DEFAULT_AMOUNT * 10 ** get_currency_precision(currency), currency=currency,
+                       **DEFAULT)
 
 
 def current_policy(session: Session) -> OfferPolicy:
-    """The policy in force; the default (4,000 USD at graduation, 7 days) when none was ever saved."""
+    """The policy in force; the default (4,000 in the company's currency at graduation, 7 days) when none was
+    ever saved. A saved policy keeps its own currency, and offers made keep theirs."""
     policy = session.scalar(sa.select(OfferPolicy).order_by(OfferPolicy.updated_at.desc(), OfferPolicy.id.desc())
                             .limit(1))
-    return policy if policy is not None else OfferPolicy(**DEFAULT)
+    return policy if policy is not None else default_policy()
 
 
 def to_minor(amount: str, currency: str) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,17 @@ from hiring.textinput import without_bidi_controls
 
 REQUIRED_COLUMNS = ("name", "email", "job")
 OPTIONAL_COLUMNS = ("phone", "source", "consent")
-CONSENT_VALUES = {"yes": True, "no": False, "": False}
+# The columns may be named in English or in Dutch (a file a Dutch recruiter wrote, or exported from a Dutch
+# spreadsheet): each other name a column may have, lower-case, by the column it is.
+COLUMN_ALIASES = {"naam": "name", "e-mail": "email", "e-mailadres": "email", "emailadres": "email",
+                  "vacature": "job", "functie": "job", "telefoon": "phone", "telefoonnummer": "phone",
+                  "bron": "source", "toestemming": "consent"}
+# Each column named in the reader's language (the Dutch names are among COLUMN_ALIASES), for the example
+# and for the problems found.
+COLUMN_LABELS = {"name": _l("name"), "email": _l("email"), "phone": _l("phone"), "source": _l("source"),
+                 "job": _l("job"), "consent": _l("consent")}
+EXAMPLE_COLUMNS = ("name", "email", "phone", "source", "job", "consent")
+CONSENT_VALUES = {"yes": True, "no": False, "": False, "ja": True, "nee": False}
 # Shown as typed, so kept free of direction controls (hiring/textinput.py); an e-mail address holding one
 # is refused as not an address rather than quietly changed into another.
 DISPLAYED_COLUMNS = frozenset({"name", "job", "phone", "source"})
@@ -36,6 +47,23 @@ class RowError:
     row: int
     column: str
     message: str
+
+    @property
+    def column_label(self) -> str:
+        """The column as the reader's language names it."""
+        return column_label(self.column)
+
+
+def column_label(column: str) -> str:
+    """A column of the candidates file named in the reader's language (an unknown one as it is)."""
+    label = COLUMN_LABELS.get(column)
+    return str(label) if label is not None else column
+
+
+def canonical_column(header: str) -> str:
+    """The column a header names, whether in English or in Dutch ("E-mailadres" is email); others lower-cased."""
+    name = " ".join(header.split()).lower()
+    return COLUMN_ALIASES.get(name, name)
 
 
 class ImportRejected(DomainError):
@@ -64,16 +92,17 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
         text = csvfile.decode(data)
         if not text.strip():  # nothing, or only a byte order mark and blank lines
             raise ImportRejected(_("The file is empty."))
-        records = csvfile.read_records(text, REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+        records = csvfile.read_records(text, REQUIRED_COLUMNS + OPTIONAL_COLUMNS + tuple(COLUMN_ALIASES))
     except csvfile.UnreadableCsv as error:
         raise ImportRejected(str(error)) from None
-    columns = [c.strip().lower() for c in records[0][1]]
+    columns = [canonical_column(c) for c in records[0][1]]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
+        named = lambda names: ", ".join(column_label(c) for c in names)  # noqa: E731
         raise ImportRejected(_("This does not look like a candidates file: the first row must name the columns "
                                "%(required)s (and optionally %(optional)s); missing: %(missing)s.",
-                               required=", ".join(REQUIRED_COLUMNS), optional=", ".join(OPTIONAL_COLUMNS),
-                               missing=", ".join(missing)))
+                               required=named(REQUIRED_COLUMNS), optional=named(OPTIONAL_COLUMNS),
+                               missing=named(missing)))
     # Values beyond the header's columns are ignored and missing ones are empty, as csv.DictReader does.
     rows = [(number, {c: (without_bidi_controls(v) if c in DISPLAYED_COLUMNS else v).strip()
                       for c, v in zip(columns, record)}) for number, record in records[1:]]

@@ -54,7 +54,7 @@ def test_one_stays_one_takes_the_money(page, audit):
     _set_password(page, stayer_link)
     sign_in(page, stayer_email, PASSWORD)
     expect(page.get_by_role("heading", name="The Offer")).to_be_visible()
-    expect(page.get_by_text("$4,000.00")).to_be_visible()
+    expect(page.get_by_text("€4,000.00")).to_be_visible()
     audit("offer")
     page.get_by_role("link", name="Stay").click()
     expect(page.get_by_text("You are choosing to stay.")).to_be_visible()
