@@ -97,6 +97,8 @@ MATRIX = [
     row("/jobs/new", **R),
     row("/jobs/{job}", **R),
     row("/jobs/{job}/edit", **R),
+    row("/jobs/{job}/board", **R),
+    row("/jobs/999999/board", admin=404, hr=404, recruiter=404),
     row("/jobs/999999", admin=404, hr=404, recruiter=404),
     row("/pipeline/", **R),
     row("/pipeline/candidates/new", **R),

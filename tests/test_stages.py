@@ -56,10 +56,16 @@ def test_refused_moves_say_why(app, current, target):
     assert "cannot" in refused.value.message
 
 
-def test_every_move_needs_a_reason(app):
+def test_a_withdrawal_needs_a_typed_reason_and_the_usual_forward_move_does_not(app):
     with pytest.raises(DomainError) as refused:
-        check_move(Stage.APPLIED, Stage.SCREENING, "   ")
+        check_move(Stage.SCREENING, Stage.WITHDRAWN, "   ")
     assert refused.value.field == "reason"
+    for current, target in ((Stage.APPLIED, Stage.SCREENING), (Stage.SCREENING, Stage.INTERVIEWING),
+                            (Stage.INTERVIEWING, Stage.DECISION), (Stage.DECISION, Stage.HIRED)):
+        check_move(current, target, "")
+    check_move(Stage.APPLIED, Stage.REJECTED, "", coded=True)  # a rejection's coded reason says why
+    with pytest.raises(DomainError):
+        check_move(Stage.APPLIED, Stage.WITHDRAWN, "", coded=False)
 
 
 def test_a_move_is_recorded_and_audited(app):

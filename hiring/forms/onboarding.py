@@ -52,3 +52,11 @@ class ProgrammeTaskForm(FlaskForm):
     owner = SelectField(_l("Who does it"), choices=options((o.value, OWNER_LABELS[o]) for o in TaskOwner))
     required = BooleanField(_l("Required for graduation"), default=True)
     sign_off = SelectField(_l("Signed off by"), choices=options((s.value, SIGN_OFF_LABELS[s]) for s in SignOff))
+
+
+class MentorForm(FlaskForm):
+    """HR chooses or changes a new hire's mentor (hiring may leave it open). Any id may be posted: the domain
+    rule (an active staff member, not the new hire) decides and explains."""
+
+    mentor_id = SelectField(_l("Mentor"), coerce=lambda v: int(v) if str(v or "").isdigit() else 0,
+                            validate_choice=False)

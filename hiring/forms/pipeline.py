@@ -58,7 +58,8 @@ class ImportForm(FlaskForm):
 
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to import."))],
                      description=_l("Columns: name, email, phone, source, job (the job's title), consent "
-                                    "(yes or no). The first row names the columns."))
+                                    "(yes or no). The first row names the columns, in English or in "
+                                    "Dutch."))
 
 
 class CandidateFileForm(FlaskForm):
@@ -79,8 +80,9 @@ class MoveForm(FlaskForm):
     to_stage = SelectField(_l("Move to"), choices=options((s.value, STAGE_LABELS[s]) for s in Stage),
                            validators=[DataRequired(_l("Choose a stage."))])
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=2000)],
-                           description=_l("Why the application moves: it is kept in its history. When rejecting, "
-                                          "the coded reason says why and this is an optional note."))
+                           description=_l("Kept in the application's history. Optional for the next step; "
+                                          "needed when the candidate withdraws. When rejecting, the coded "
+                                          "reason says why and this is an optional note."))
     # Rejected only. Any id may be posted: the domain rule (an active reason) decides and explains.
     rejection_reason_id = SelectField(_l("Rejected because"), coerce=_optional_int, validate_choice=False,
                                       validators=[Optional()],

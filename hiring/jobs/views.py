@@ -13,8 +13,11 @@ from hiring.errors import DomainError, NotFound
 from hiring.extensions import db
 from hiring.forms import options
 from hiring.forms.jobs import MAX_REQUIREMENTS, ChangeQuestionForm, JobForm, NewQuestionForm
+from hiring.jobs import board as job_board
 from hiring.jobs import questions, service
-from hiring.models import Job, Stage
+from hiring.labels import STAGE_LABELS
+from hiring.models import Application, Job, Stage
+from hiring.pipeline import service as pipeline_service
 from hiring.paging import list_page
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -40,6 +43,44 @@ def index():
 def show(job_id: int):
     """A job's pipeline: how many applications in each stage, and the applications, best first."""
     return _render_show(job_id)
+
+
+@bp.route("/<int:job_id>/board")
+@roles_required(*RECRUITING)
+def board(job_id: int):
+    """The job's board: a column per open stage, the best applications first, each card with its next step."""
+    job = service.load_job(db.session, job_id)
+    if job is None:
+        abort(404)
+    return render_template("jobs/board.html", job=job, columns=job_board.board(db.session, job_id),
+                           next_step=job_board.next_step, per_column=job_board.CARDS_PER_COLUMN)
+
+
+@bp.route("/<int:job_id>/board/move", methods=["POST"])
+@roles_required(*RECRUITING)
+def board_move(job_id: int):
+    """A card's move to its next stage (the button, or a drag to the next column): no typed reason is needed
+    for the usual forward move. Refused moves come back as a message naming the candidate; nothing moves."""
+    job = db.session.get(Job, job_id)
+    application = db.session.get(Application, to_int(request.form.get("application_id")) or 0)
+    if job is None or application is None or application.job_id != job_id:
+        abort(404)
+    target = request.form.get("to_stage", "")
+    expected = request.form.get("expected_stage", "")
+    if target not in Stage._value2member_map_:
+        abort(400)
+    try:
+        pipeline_service.move_application(
+            db.session, application.id, to_stage=Stage(target), reason="", actor_id=current_user.id,
+            expected_stage=Stage(expected) if expected in Stage._value2member_map_ else None)
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("%(name)s did not move: %(why)s", name=application.candidate.name, why=error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s moved to %(stage)s.", name=application.candidate.name,
+                stage=STAGE_LABELS[Stage(target)]), "success")
+    return redirect(url_for(".board", job_id=job_id, _anchor=f"card-{application.id}"))
 
 
 def _render_show(job_id: int, bound: dict | None = None, status: int = 200):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from hiring.audit import record
 from hiring.errors import Conflict, DomainError, Forbidden, NotFound
-from hiring.models import EnrollmentTask, Role, SignOff, TaskOwner, User, utcnow
+from hiring.models import Enrollment, EnrollmentTask, Role, SignOff, TaskOwner, User, utcnow
 from hiring.onboarding.progress import TaskFacts, is_complete
 
 STAFF = (Role.HR, Role.ADMIN)
@@ -135,6 +135,28 @@ def reopen(session: Session, task_id: int, user: User, reason: str) -> Enrollmen
            enrollment_id=enrollment.id, reason=reason.strip(), before=before,
            graduation_undone=graduated_on.isoformat() if graduated_on else None)
     return task
+
+
+def set_mentor(session: Session, enrollment_id: int, mentor_id: int | None, user: User) -> Enrollment:
+    """HR chooses or changes the new hire's mentor (None: no mentor), audited with the ids before and after.
+    The mentor is an active staff member other than the new hire; their open mentor tasks and sign-offs move
+    with the role (they are the enrolment's, not a person's)."""
+    if user.role not in STAFF:
+        raise Forbidden(_("Only HR may choose a new hire's mentor."))
+    enrollment = session.get(Enrollment, enrollment_id)
+    if enrollment is None:
+        raise NotFound(_("There is no such new hire in onboarding."))
+    hire = enrollment.hire
+    if mentor_id is not None:
+        mentor = session.get(User, mentor_id)
+        if mentor is None or not mentor.active or mentor.role is Role.NEW_HIRE or mentor.id == hire.user_id:
+            raise DomainError(_("Choose a mentor from the list."), field="mentor_id")
+    if hire.mentor_id == mentor_id:
+        return enrollment
+    record(session, actor_id=user.id, action="mentor_changed", entity_type="enrollment", entity_id=enrollment.id,
+           hire_id=hire.id, before=hire.mentor_id, after=mentor_id)
+    hire.mentor_id = mentor_id
+    return enrollment
 
 
 def _maybe_graduate(session: Session, task: EnrollmentTask, user: User, today: date) -> None:

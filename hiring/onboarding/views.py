@@ -13,9 +13,11 @@ from hiring.auth.roles import ANY_ROLE, roles_required
 from hiring.bounds import page_number
 from hiring.errors import DomainError
 from hiring.extensions import db
-from hiring.forms.onboarding import ReopenForm, SendBackForm, TickForm
+from hiring.forms.onboarding import MentorForm, ReopenForm, SendBackForm, TickForm
 from hiring.models import Enrollment, Hire, Role
+from hiring.forms import options
 from hiring.onboarding import queries, service
+from hiring.pipeline.service import interviewer_choices as mentor_choices
 from hiring.clock import today
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
@@ -39,7 +41,12 @@ def render_checklist(enrollment_id: int, template: str, bound: dict | None = Non
         cls = {"tick": TickForm, "send_back": SendBackForm, "reopen": ReopenForm}[kind]
         return bound.get((kind, task_id)) or cls(prefix=f"{kind}{task_id}")
 
-    return render_template(template, form=form, may_tick=lambda t: service.may_tick(current_user, t),
+    mentor_form = None
+    if current_user.role in service.STAFF and template == "onboarding/enrolment.html":
+        mentor_form = bound.get(("mentor", None)) or MentorForm(prefix="mentor", mentor_id=data["hire"].mentor_id)
+        mentor_form.mentor_id.choices = options([(0, _("No mentor")), *mentor_choices(db.session)])
+    return render_template(template, form=form, mentor_form=mentor_form,
+                           may_tick=lambda t: service.may_tick(current_user, t),
                            may_sign_off=lambda t: service.may_sign_off(current_user, t),
                            may_reopen=current_user.role in service.STAFF, **data, **extra), status
 
@@ -110,6 +117,30 @@ def enrolment(enrollment_id: int):
     if hire is not None and current_user.role is Role.NEW_HIRE and hire.hire.user_id == current_user.id:
         return redirect(url_for("dashboard.home"))
     return render_checklist(enrollment_id, "onboarding/enrolment.html")
+
+
+@bp.route("/enrolments/<int:enrollment_id>/mentor", methods=["POST"])
+@roles_required(Role.HR, Role.ADMIN)
+def set_mentor(enrollment_id: int):
+    """HR chooses or changes the new hire's mentor."""
+    if db.session.get(Enrollment, enrollment_id) is None:
+        abort(404)
+    form = MentorForm(prefix="mentor")
+    form.mentor_id.choices = options([(0, _("No mentor")), *mentor_choices(db.session)])
+    if form.validate():
+        try:
+            enrollment = service.set_mentor(db.session, enrollment_id, form.mentor_id.data or None, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.mentor_id.errors = [*form.mentor_id.errors, error.message]
+            return render_checklist(enrollment_id, "onboarding/enrolment.html", {("mentor", None): form},
+                                    error.status)
+        db.session.commit()
+        mentor = enrollment.hire.mentor
+        flash(_("%(mentor)s is now the mentor of %(name)s.", mentor=mentor.name, name=enrollment.hire.user.name)
+              if mentor is not None else _("%(name)s has no mentor now.", name=enrollment.hire.user.name), "success")
+        return redirect(url_for(".enrolment", enrollment_id=enrollment_id))
+    return render_checklist(enrollment_id, "onboarding/enrolment.html", {("mentor", None): form}, 400)
 
 
 def _back(task):
