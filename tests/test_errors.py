@@ -16,7 +16,7 @@ def test_unknown_address_gives_404_in_the_layout(client, login_as):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     html = response.get_data(as_text=True)
-    assert "Not found" in html and '<nav aria-label="Main">' in html
+    assert "Not found" in html and '<nav aria-label="Main"' in html
 
 
 def test_404_for_anonymous_users_too(client):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,13 +27,24 @@ from hiring.forms.pipeline import (
 )
 from hiring.interviews.service import may_see_all
 from hiring.jobs import questions as job_questions
-from hiring.models import Application, Candidate, FileKind, InterviewKind, Job, JobStatus, Role, Stage
+from hiring.models import (
+    Application,
+    Candidate,
+    FileKind,
+    GateResult,
+    InterviewKind,
+    Job,
+    JobStatus,
+    Role,
+    Stage,
+)
 from hiring.paging import keyset_page
 from hiring.i18n import LANGUAGE_NAMES
 from hiring.pipeline import duplicates, files_service, queries, rejection, rejection_reasons, selfid, service
+from hiring.pipeline import importing
 from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
-from hiring.pipeline.stages import OPEN_STAGES, allowed_moves
+from hiring.pipeline.stages import OPEN_STAGES, moves_offered
 from hiring.scoring.model import load_report
 from hiring.scoring.retention_service import predicted_retention
 from hiring.scoring.service import gate_uncertainty
@@ -127,17 +138,39 @@ def import_file():
             return redirect(url_for(".candidates"))
     status = 400 if (form.errors or rejected) else 200
     return render_template("pipeline/import.html", form=form, rejected=rejected,
-                           filename=getattr(form.file.data, "filename", None)), status
+                           filename=getattr(form.file.data, "filename", None),
+                           example_columns=[importing.column_label(c) for c in importing.EXAMPLE_COLUMNS]), status
 
 
 def _stage_choices(stages) -> list:
     return options((s.value, STAGE_LABELS[s]) for s in stages)
 
 
+def _what_happens_next(application: Application) -> str:
+    """After a hire, what follows and when: the recruiter's part ends here, and the page said nothing."""
+    from hiring.models import Hire, OfferTiming
+    from hiring.offer.policy import current_policy
+
+    hire = db.session.scalar(sa.select(Hire).where(Hire.application_id == application.id))
+    policy = current_policy(db.session)
+    when = (_("after they graduate from the programme") if policy.timing is OfferTiming.GRADUATION
+            else _("after week %(week)d of the programme", week=policy.after_week))
+    mentor = (_("with %(mentor)s as mentor", mentor=hire.mentor.name) if hire.mentor is not None
+              else _("without a mentor yet (HR chooses one on the new hire's checklist)"))
+    return _("%(name)s is hired. What happens next: a welcome e-mail with a link to set a password is on its "
+             "way; the five-week onboarding programme starts on %(date)s, %(mentor)s; The Offer can be made "
+             "%(when)s.", name=application.candidate.name, date=format_date(hire.start_date), mentor=mentor,
+             when=when)
+
+
+def _offered(application: Application) -> list:
+    return moves_offered(application.stage, application.gate_result is GateResult.PASSES)
+
+
 def _move_form(application: Application, people: list, reasons: list, formdata=None) -> MoveForm:
     # Prefixed by application, so that each application's form on the page keeps its own fields.
     form = MoveForm(formdata=formdata, prefix=f"a{application.id}")
-    form.to_stage.choices = _stage_choices(allowed_moves(application.stage))
+    form.to_stage.choices = _stage_choices(_offered(application))
     form.mentor_id.choices = options([(0, _("No mentor yet")), *people])
     form.rejection_reason_id.choices = options([(0, _("Choose a reason")), *reasons])
     if formdata is None:
@@ -291,13 +324,16 @@ def move(application_id: int):
             status = error.status
         else:
             db.session.commit()
-            flash(_("The application moved to %(stage)s.", stage=STAGE_LABELS[Stage(form.to_stage.data)]),
-                  "success")
+            if Stage(form.to_stage.data) is Stage.HIRED:
+                flash(_what_happens_next(application), "success")
+            else:
+                flash(_("The application moved to %(stage)s.", stage=STAGE_LABELS[Stage(form.to_stage.data)]),
+                      "success")
             if Stage(form.to_stage.data) is Stage.REJECTED and form.notify.data:
                 flash(_("The rejection message to the candidate is on its way."), "success")
             return redirect(url_for(".candidate", candidate_id=application.candidate_id,
                                     _anchor=f"application-{application_id}"))
-    form.to_stage.choices = _stage_choices(allowed_moves(application.stage)) or form.to_stage.choices
+    form.to_stage.choices = _stage_choices(_offered(application)) or form.to_stage.choices
     return _render_candidate(application.candidate_id, {("move", application_id): form}, status=status)
 
 

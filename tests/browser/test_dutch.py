@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from hiring.demo import DEMO_PASSWORD
 from hiring.extensions import db
 from hiring.models import Application, GateResult, Stage, User
+from tests.browser.navigate import go_to
 from tests.browser.test_login import sign_in
 from tests.browser.conftest import PDF_TIMEOUT_MS
 
@@ -49,7 +50,8 @@ def test_dutch_recruiter_sees_pipeline_scorecard_and_pdf_in_dutch(page, live_app
     expect(page.get_by_role("heading", level=1)).to_have_text("Werving")
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Kandidaten", exact=True).click()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
+    go_to(page, "Kandidaten")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kandidaten")
     expect(page.get_by_role("columnheader", name="Functiematch")).to_be_visible()
     audit("pipeline")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from hiring.demo import DEMO_PASSWORD
 from hiring.extensions import db
 from hiring.models import Application, GateResult, Stage
+from tests.browser.navigate import go_to
 from tests.browser.test_login import sign_in
 from tests.browser.conftest import PDF_TIMEOUT_MS
 
@@ -34,7 +35,7 @@ def fill_scorecard(page, score: str = "5") -> None:
 def test_candidate_from_application_to_hire(page, audit):
     sign_in(page, "recruiter@demo.example", DEMO_PASSWORD)
     audit("recruiter-home")
-    page.get_by_role("link", name="Candidates", exact=True).click()
+    go_to(page, "Candidates")
     page.get_by_role("link", name="Add a candidate").click()
     page.get_by_label("Name").fill("Jo Journey")
     page.get_by_label("E-mail").fill("jo.journey@example.org")
@@ -85,7 +86,7 @@ def test_candidate_from_application_to_hire(page, audit):
     page.goto(candidate_url)
     move("Decision")
     move("Hired", **{"Start date (when hiring)": (date.today() + timedelta(days=14)).isoformat()})
-    expect(page.get_by_text("The application moved to Hired.")).to_be_visible()
+    expect(page.get_by_text("is hired. What happens next")).to_be_visible()
     audit("hired")
 
 
@@ -111,15 +112,15 @@ def test_hr_from_the_dashboard_to_each_pdf(page, audit, live_app):
         download("Download the PDF", filename, b"%PDF-")
         page.get_by_role("link", name="Back to the report").click()
 
-    page.get_by_role("link", name="Retention").click()
+    go_to(page, "Retention")
     audit("retention")
     prepared("offer-and-retention.pdf")
     download("Download CSV", "offer-by-cohort.csv", b"grouping")
-    page.get_by_role("link", name="Fairness").click()
+    go_to(page, "Fairness")
     audit("fairness")
     prepared("funnel-and-fairness.pdf")
     download("Download CSV", "funnel-and-fairness.csv", b"step")
-    page.get_by_role("link", name="Onboarding", exact=True).click()
+    go_to(page, "Onboarding")
     audit("onboarding")
     page.get_by_role("link", name="Onboarding report").click()
     audit("onboarding-report")
@@ -183,7 +184,7 @@ def test_new_hire_from_first_sign_in_through_five_weeks_to_the_offer(page, audit
     # The mentor does the mentor's tasks and signs off; HR does HR's and signs off the rest.
     for staff in ("lisa.dewit@demo.example", "hr@demo.example"):
         sign_in(page, staff, DEMO_PASSWORD)
-        page.get_by_role("link", name="Onboarding", exact=True).click()
+        go_to(page, "Onboarding")
         page.get_by_role("link", name=name).click()
         audit("checklist-" + staff.split("@")[0])
         _tick_everything(page, "Mark “")
@@ -193,7 +194,7 @@ def test_new_hire_from_first_sign_in_through_five_weeks_to_the_offer(page, audit
     expect(page.get_by_text("Graduated on")).to_be_visible()
 
     # Graduated: HR makes The Offer, the new hire sees it and stays.
-    page.get_by_role("link", name="The Offer").click()
+    go_to(page, "The Offer")
     audit("offer-list")
     page.get_by_role("button", name=f"Make The Offer to {name}").click()
     expect(page.get_by_text(f"The Offer was made to {name}.")).to_be_visible()

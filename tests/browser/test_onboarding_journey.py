@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from hiring.demo import DEMO_PASSWORD
 from hiring.extensions import db
 from hiring.models import Application, GateResult, Stage
+from tests.browser.navigate import go_to
 from tests.browser.test_login import sign_in
 
 NEW_PASSWORD = "my first week at the company"
@@ -38,7 +39,7 @@ def test_new_hire_first_week(page, live_app, audit):
     group.get_by_label("Start date (when hiring)").fill(date.today().isoformat())
     group.get_by_label("Mentor (when hiring)").select_option(label="Iris Kramer (Interviewer)")
     group.get_by_role("button", name="Move").click()
-    expect(page.get_by_text("The application moved to Hired.")).to_be_visible()
+    expect(page.get_by_text("is hired. What happens next")).to_be_visible()
     audit("hired")
     link = page.get_by_label("Set-password link").input_value()
     page.get_by_role("button", name="Sign out").click()
@@ -74,7 +75,7 @@ def test_new_hire_first_week(page, live_app, audit):
 
     # The mentor signs it off from the onboarding list.
     sign_in(page, "interviewer@demo.example", DEMO_PASSWORD)
-    page.get_by_role("link", name="Onboarding").click()
+    go_to(page, "Onboarding")
     audit("mentor-list")
     page.get_by_role("link", name=name).click()
     audit("mentor-checklist")

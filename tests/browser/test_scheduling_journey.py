@@ -14,6 +14,7 @@ from hiring.demo import DEMO_PASSWORD
 from hiring.extensions import db
 from hiring.models import Application, Candidate, InterviewAssignment, Job, User, utcnow
 from hiring.pipeline.stages import OPEN_STAGES
+from tests.browser.navigate import go_to
 from tests.browser.test_login import sign_in
 
 INTERVIEWER = "interviewer@demo.example"
@@ -73,7 +74,7 @@ def test_a_recruiter_schedules_an_interview_and_the_interviewer_sees_it_in_their
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, INTERVIEWER, DEMO_PASSWORD)
-    page.get_by_role("link", name="My interviews").click()
+    go_to(page, "My interviews")
     expect(page.get_by_role("heading", level=1)).to_have_text("My interviews")
     row = page.locator("#upcoming-title ~ div table tbody tr", has_text=job_title).filter(has_text=candidate_name)
     expect(row).to_have_count(1)
@@ -85,7 +86,7 @@ def test_a_recruiter_schedules_an_interview_and_the_interviewer_sees_it_in_their
     expect(page.get_by_role("heading", level=1)).to_contain_text(candidate_name)
 
     # The private calendar address: made, then read by a calendar program (no session).
-    page.get_by_role("link", name="My interviews").click()
+    go_to(page, "My interviews")
     page.get_by_role("button", name="Make the link").click()
     address = page.get_by_label("Calendar address").input_value()
     assert address.startswith(base) and address.endswith(".ics")
