@@ -76,7 +76,12 @@ def test_seed_demo_makes_a_believable_company_once(runner):
     # Submitted scorecards with ratings and evidence.
     submitted = count(sa.select(Scorecard.id).where(Scorecard.status == ScorecardStatus.SUBMITTED))
     assert submitted > 900
-    assert count(sa.select(Rating.id).where(Rating.score.is_not(None), Rating.evidence == "")) == 0
+    # (Past applicants are anonymised: their evidence is blanked, their ratings kept for the statistics.)
+    from hiring.models import InterviewAssignment
+
+    assert count(sa.select(Rating.id).join(Scorecard).join(InterviewAssignment).join(Application)
+                 .join(Candidate, Application.candidate_id == Candidate.id)
+                 .where(Rating.score.is_not(None), Rating.evidence == "", Candidate.anonymised_at.is_(None))) == 0
 
     # The demo interviewer has interviews to do.
     interviewer = db.session.scalar(sa.select(User).where(User.email == "interviewer@demo.example"))
@@ -110,11 +115,90 @@ def test_seed_demo_makes_a_believable_company_once(runner):
     assert all(0.4 <= s["pass_through"].rate <= 0.9 for s in steps), [s["pass_through"].rate for s in steps]
     assert all(s["withdrew"] > 0 for s in steps)
 
+    # A values gate that turns away a real share of those interviewed, in every self-identified group alike (the
+    # demo draws values fit independently of the groups).
+    from hiring.models import GateResult, SelfIdentification
+
+    gate = dict(db.session.execute(sa.select(Application.gate_result, sa.func.count())
+                                   .where(Application.gate_result.in_([GateResult.PASSES, GateResult.FAILS]))
+                                   .group_by(Application.gate_result)).all())
+    assert 0.25 <= gate[GateResult.FAILS] / (gate[GateResult.FAILS] + gate[GateResult.PASSES]) <= 0.6, gate
+    by_gender = db.session.execute(
+        sa.select(SelfIdentification.gender, sa.func.avg(sa.case((Application.gate_result == GateResult.FAILS, 1.0),
+                                                                 else_=0.0)))
+        .join(Application, Application.candidate_id == SelfIdentification.candidate_id)
+        .where(Application.gate_result.in_([GateResult.PASSES, GateResult.FAILS]),
+               SelfIdentification.gender.is_not(None))
+        .group_by(SelfIdentification.gender)).all()
+    assert len(by_gender) == 3 and all(0.2 <= share <= 0.7 for _, share in by_gender), by_gender
+
+    # Interviewers agree as structured interviews do (alpha 0.67 and up) on all items but the two whose anchors
+    # the demo leaves vague; the lenient and the severe interviewer are told apart from the rest.
+    from hiring.scoring.calibration_page import is_low
+    from hiring.scoring.calibration_service import calibration_data
+
+    calibration = calibration_data(db.session)
+    low = {calibration["item_names"][item.item] for item in calibration["items"] if is_low(item)}
+    assert low == {"Create fun and a little weirdness", "Software engineer, customer tools: Working with users"}
+    assert len(calibration["items"]) >= 20
+    offsets = {calibration["names"][p.interviewer_id]: p for p in calibration["people"]}
+    assert offsets["Sam Okafor"].low > 0 and offsets["Ruth Verhoeven"].high < 0
+    assert offsets["Iris Kramer"].low < 0 < offsets["Iris Kramer"].high
+
+    # A full audit log: an event for every move, assignment, submitted scorecard, hire and offer, each with a
+    # sentence in the log; and nothing the demo says happened lies in the future.
+    from hiring.admin.audit_sentences import SENTENCES
+    from hiring.models import AuditEvent, StageChange
+
+    events = dict(db.session.execute(sa.select(AuditEvent.action, sa.func.count()).group_by(AuditEvent.action)).all())
+    assert set(events) <= set(SENTENCES)
+    assert events["stage_changed"] == count(sa.select(StageChange.id).where(StageChange.from_stage.is_not(None)))
+    assert events["interviewer_assigned"] == count(sa.select(InterviewAssignment.id))
+    assert events["scorecard_submitted"] == submitted
+    assert events["hired"] == len(hires) and events["offer_made"] == count(sa.select(QuitOffer.id))
+    assert events["offer_decided"] + events["offer_expired"] == len(decided)
+    assert events["scorecard_amended"] >= 1 and events["task_signed_off"] > 1000
+    assert events["candidate_anonymised"] > 1000 and events["core_value_created"] == len(values)
+    assert_nothing_in_the_future()
+
+    # The README's account of the demo gives the figures this run made.
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("## The demo"):readme.index("## What it looks like")]
+    for figure in (count(sa.select(Candidate.id)), count(sa.select(Scorecard.id)), len(hires), count(sa.select(QuitOffer.id)),
+                   sum(events.values())):
+        assert f"{figure:,}" in section, figure
+
     # A second run refuses, and says how to force it.
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0 and "--force" in again.output
     assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
     assert count(sa.select(User.id).where(User.email == "admin@demo.example")) == 1
+
+
+def assert_nothing_in_the_future() -> None:
+    """No moment the demo says something happened lies ahead (deadlines and appointments may)."""
+    from datetime import datetime, timezone
+
+    from hiring.models import (
+        AuditEvent,
+        EnrollmentTask,
+        InterviewAssignment,
+        ScorecardRevision,
+        StageChange,
+    )
+
+    now = datetime.now(timezone.utc)
+    moments = [StageChange.changed_at, Application.applied_at, Application.stage_changed_at, Application.scored_at,
+               Candidate.created_at, Candidate.anonymised_at, InterviewAssignment.assigned_at,
+               Scorecard.created_at, Scorecard.updated_at, Scorecard.submitted_at, ScorecardRevision.amended_at,
+               Hire.created_at, EnrollmentTask.done_at, EnrollmentTask.signed_off_at, QuitOffer.offered_at,
+               QuitOffer.decided_at, AuditEvent.occurred_at]
+    latest = db.session.execute(sa.select(*[sa.select(sa.func.max(m)).scalar_subquery() for m in moments])).one()
+    ahead = {str(m): value for m, value in zip(moments, latest) if value is not None
+             and (value if value.tzinfo else value.replace(tzinfo=timezone.utc)) > now}
+    assert not ahead, ahead
 
 
 def test_seed_demo_refuses_a_database_with_any_data(app, runner):
@@ -151,6 +235,46 @@ def test_seed_demo_in_dutch(runner):
     assert "De vraag kwam niet aan bod." in evidence or any("voorbeeld" in e for e in evidence)
     reasons = set(db.session.scalars(sa.select(StageChange.reason)))
     assert "Gesolliciteerd via de vacaturesite." in reasons
+    assert_no_english_demo_text()
+
+
+def _english_demo_strings() -> set[str]:
+    """Every sentence of the English demo content that its Dutch twin does not share (names and brands aside)."""
+    from hiring.demo import amendments, content, content_nl, programme
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from strings(item)
+
+    skip = {"FIRST_NAMES", "LAST_NAMES", "DEMO_LOCALES"}
+    english = {s for name in dir(content) if name.isupper() and name not in skip
+               for s in strings(getattr(content, name))}
+    english |= set(strings(amendments.REASONS["en"])) | set(strings(programme.TASKS_BY_LOCALE["en"]))
+    dutch = {s for name in dir(content_nl) if name.isupper() for s in strings(getattr(content_nl, name))}
+    dutch |= set(strings(amendments.REASONS["nl"])) | set(strings(programme.TASKS_BY_LOCALE["nl"]))
+    return {s for s in english - dutch if len(s) > 3}
+
+
+def assert_no_english_demo_text() -> None:
+    """The Dutch demo holds none of the English demo's words: every text column of every table is read."""
+    english = _english_demo_strings()
+    assert len(english) > 150  # the content really was collected
+    found = {}
+    for table in db.metadata.sorted_tables:
+        texts = [c for c in table.columns if isinstance(c.type, (sa.String, sa.Text))]
+        if not texts:
+            continue
+        for row in db.session.execute(sa.select(*texts)):
+            for column, value in zip(texts, row):
+                if value in english:
+                    found.setdefault(f"{table.name}.{column.name}", value)
+    assert not found, found
 
 
 def test_seed_demo_refuses_an_unknown_language(runner):

@@ -7,13 +7,19 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from hiring.models import Application, Stage, StageChange
+from hiring.demo.interviews import interview, store_scores
+from hiring.models import Application, InterviewKind, ScorecardStatus, Stage, StageChange
 
 FUNNEL = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.DECISION)
 # Of those who reached a stage, the share rejected there and the share who withdrew there.
 ENDINGS = {Stage.APPLIED: (0.38, 0.03), Stage.SCREENING: (0.40, 0.04), Stage.INTERVIEWING: (0.30, 0.04),
            Stage.DECISION: (0.15, 0.02)}
 APPLICANTS = 1450  # about what ENDINGS leave beside the demo's three hundred hires
+# The hidden ability and values fit (mean, spread) of those interviewed and not hired, by where it ended: most
+# who are turned away after their interviews fall short on the values, as in a company that hires on both.
+LATENT = {(Stage.INTERVIEWING, Stage.REJECTED): ((3.0, 1.0), (2.6, 0.8)),
+          (Stage.DECISION, Stage.REJECTED): ((3.6, 0.8), (3.1, 0.7)),
+          (Stage.DECISION, Stage.WITHDRAWN): ((3.7, 0.7), (3.7, 0.6))}
 
 
 def _walk(rng: random.Random) -> tuple[list[Stage], Stage]:
@@ -28,6 +34,22 @@ def _walk(rng: random.Random) -> tuple[list[Stage], Stage]:
                 return path, Stage.REJECTED if roll < rejected else Stage.WITHDRAWN
             if stage is not Stage.DECISION:
                 path.append(FUNNEL[FUNNEL.index(stage) + 1])
+
+
+def _interviewed(demo, rng: random.Random, application: Application, latent, since):
+    """The three submitted interviews of an applicant who reached the interviews, scored as the app would; returns
+    when the last scorecard came in."""
+    (ability_mean, ability_sd), (fit_mean, fit_sd) = latent
+    ability, fit = rng.gauss(ability_mean, ability_sd), rng.gauss(fit_mean, fit_sd)
+    assignments = [
+        interview(rng, application, person, kind, ability=ability, fit=fit, lenience=demo.lenience[person.id],
+                  values=demo.values, assigned_by=demo.recruiter, status=ScorecardStatus.SUBMITTED,
+                  assigned_at=since + timedelta(hours=rng.randint(2, 30)), words=demo.content, weak=demo.weak)
+        for kind, person in zip(InterviewKind, rng.sample(demo.interviewers, 3))]
+    last = max(a.scorecard.submitted_at for a in assignments)
+    store_scores(application, application.job, demo.values, assignments, scored_at=last)
+    demo.session.add_all(assignments)
+    return last
 
 
 def add_past_applicants(demo) -> int:
@@ -48,11 +70,13 @@ def add_past_applicants(demo) -> int:
         for stage in path + [ending]:
             changes.append(StageChange(from_stage=previous, to_stage=stage, changed_by_id=demo.recruiter.id,
                                        changed_at=when, reason=""))
+            if stage is Stage.INTERVIEWING and (path[-1], ending) in LATENT:
+                when = _interviewed(demo, rng, application, LATENT[path[-1], ending], when)
             previous, when = stage, when + timedelta(days=rng.uniform(2, 9))
         application.stage_changes = changes
         application.stage, application.stage_changed_at = ending, changes[-1].changed_at
         demo.session.add(application)
         made.append(candidate)
     demo.session.flush()
-    anonymise(demo.session, [c.id for c in made], at(demo.today, 6))
+    anonymise(demo.session, [c.id for c in made], demo.past(at(demo.today, 6)))
     return len(made)

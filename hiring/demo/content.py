@@ -175,6 +175,7 @@ TAKEAWAYS = [
     "Not convinced on team spirit; talked mostly about their own results.",
 ]
 NOT_ASKED = "The question did not come up."
+VETO_REASON = "Dismissive about colleagues throughout; spoke of customers as a nuisance."
 APPLIED_REASON = "Applied through the careers site."
 # Keyed by the stage's value, so that this module needs no models.
 STAGE_REASONS = {

@@ -164,6 +164,7 @@ TAKEAWAYS = [
     "Doordachte antwoorden met echte voorbeelden.",
     "Niet overtuigd van de teamgeest; sprak vooral over eigen resultaten.",
 ]
+VETO_REASON = "Het hele gesprek neerbuigend over collega's; sprak over klanten als lastpakken."
 APPLIED_REASON = "Gesolliciteerd via de vacaturesite."
 STAGE_REASONS = {
     "screening": "Cv past bij de functie; uitgenodigd voor een telefonische screening.",

@@ -40,13 +40,13 @@ def _hire(demo: Demo, start: date, *, login: tuple[str, str] | None = None, pass
     # Only people who passed the gate were hired: interviews are drawn until they pass, so the hidden fit of
     # hires is what the gate let through, and that is what retention follows.
     for _attempt in range(50):
-        ability, fit = rng.gauss(3.9, 0.5), rng.gauss(fit_mean, 0.55)
+        ability, fit = rng.gauss(3.9, 0.8), rng.gauss(fit_mean, 0.6)
         application = Application(job=job, applied_at=applied_at)
         people = rng.sample(demo.interviewers, 3)
         assignments = [
             interview(rng, application, person, kind, ability=ability, fit=fit, lenience=demo.lenience[person.id],
                       values=demo.values, assigned_by=demo.recruiter, status=ScorecardStatus.SUBMITTED,
-                      assigned_at=applied_at + timedelta(days=8), words=demo.content)
+                      assigned_at=applied_at + timedelta(days=8), words=demo.content, weak=demo.weak)
             for kind, person in zip(InterviewKind, people)
         ]
         store_scores(application, job, demo.values, assignments, scored_at=applied_at + timedelta(days=20))
@@ -82,10 +82,10 @@ def _work_through(demo: Demo, hire: Hire, upto_day: int, *, all_signed: bool = F
         if not done or (not task.required and not all_signed and rng.random() < 0.3):
             continue
         done_day = min(upto_day, (task.week - 1) * 7 + rng.randint(1, 5))
-        task.done_at = at(hire.start_date + timedelta(days=done_day), rng.randint(9, 17))
+        task.done_at = demo.past(at(hire.start_date + timedelta(days=done_day), rng.randint(9, 17)))
         task.done_by_id = who[task.owner]
         if task.sign_off is not SignOff.NONE and (all_signed or done_day < upto_day - 2 or rng.random() < 0.4):
-            task.signed_off_at = task.done_at + timedelta(hours=rng.randint(2, 40))
+            task.signed_off_at = demo.past(task.done_at + timedelta(hours=rng.randint(2, 40)))
             task.signed_off_by_id = hire.mentor_id if task.sign_off is SignOff.MENTOR else demo.hr.id
     if all_signed:
         enrollment.completed_on = hire.start_date + timedelta(days=PROGRAMME_DAYS - 1)
@@ -99,7 +99,7 @@ def _offer(demo: Demo, hire: Hire, made: datetime, decision: OfferDecision | Non
         offer.decision, offer.decided_at = decision, offer.deadline
     elif decision is not None:
         offer.decision = decision
-        offer.decided_at = made + timedelta(days=demo.rng.randint(1, 6), hours=demo.rng.randint(0, 6))
+        offer.decided_at = demo.past(made + timedelta(days=demo.rng.randint(1, 6), hours=demo.rng.randint(0, 6)))
         offer.recorded_by_id = hire.user_id
         if decision is OfferDecision.TAKEN:
             offer.paid_minor = OFFER_AMOUNT_MINOR

@@ -23,10 +23,17 @@ from hiring.scoring.fit import item_means, requirements_fit, values_fit
 from hiring.scoring.gate import GateInput, decide
 
 
-def _rating(rng: random.Random, latent: float, lenience: float) -> int | None:
+# How far one interviewer's reading of an answer strays from the candidate's true level on an item. Most items are
+# anchored well enough that two interviewers mostly agree (Krippendorff's alpha about 0.6-0.8, as structured
+# interviews reach in the literature); a weak item's anchors leave so much to taste that agreement falls to
+# about 0.2, which the calibration page should flag, as it would in a real company.
+NOISE, WEAK_NOISE = 0.15, 1.4
+
+
+def _rating(rng: random.Random, latent: float, lenience: float, noise: float = NOISE) -> int | None:
     if rng.random() < 0.04:
         return None  # no evidence
-    return max(1, min(5, round(latent + lenience + rng.gauss(0, 0.55))))
+    return max(1, min(5, round(latent + lenience + rng.gauss(0, noise))))
 
 
 def _recommendation(mean: float) -> Recommendation:
@@ -41,8 +48,10 @@ def _recommendation(mean: float) -> Recommendation:
 
 def interview(rng: random.Random, application: Application, interviewer: User, kind: InterviewKind, *,
               ability: float, fit: float, lenience: float, values: list[CoreValue], assigned_at: datetime,
-              assigned_by: User, status: ScorecardStatus | None, words=english) -> InterviewAssignment:
-    """An assignment; with a status, also its scorecard (a draft half filled in, or submitted)."""
+              assigned_by: User, status: ScorecardStatus | None, words=english,
+              weak: frozenset = frozenset()) -> InterviewAssignment:
+    """An assignment; with a status, also its scorecard (a draft half filled in, or submitted). Items in `weak`
+    are rated with the weak items' noise."""
     assignment = InterviewAssignment(application=application, interviewer=interviewer, kind=kind,
                                      assigned_by_id=assigned_by.id, assigned_at=assigned_at,
                                      scheduled_for=assigned_at + timedelta(days=rng.randint(2, 6), hours=2))
@@ -58,7 +67,7 @@ def interview(rng: random.Random, application: Application, interviewer: User, k
         items = items[: len(items) // 2]
     ratings, scores = [], []
     for what, item, latent in items:
-        score = _rating(rng, latent, lenience)
+        score = _rating(rng, latent, lenience, WEAK_NOISE if item in weak else NOISE)
         if score is not None:
             scores.append(score)
         evidence = rng.choice(words.EVIDENCE[score]) if score else words.NOT_ASKED
@@ -72,7 +81,7 @@ def interview(rng: random.Random, application: Application, interviewer: User, k
                      submitted_at=done_at if submitted else None, created_at=done_at, updated_at=done_at)
     if submitted and kind is InterviewKind.VALUES and fit < 2.2 and rng.random() < 0.5:
         card.culture_veto = True
-        card.veto_reason = "Dismissive about colleagues throughout; spoke of customers as a nuisance."
+        card.veto_reason = words.VETO_REASON
     return assignment
 
 

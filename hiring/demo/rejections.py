@@ -7,11 +7,14 @@ import random
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hiring.models import Application, RejectionReason, Stage
+from hiring.models import Application, GateResult, RejectionReason, Stage
 from hiring.pipeline.rejection_reasons import add_defaults
 
 WEIGHTS = {"requirements": 35, "values_fit": 30, "stronger_candidates": 20, "position_filled": 5, "terms": 5,
            "no_show": 3, "work_permit": 2}
+
+VALUES_CODES = {"values_below_threshold", "value_below_floor", "culture_veto"}
+REQUIREMENT_CODES = {"requirements_below_threshold", "must_have_below_floor"}
 
 
 def add_rejection_reasons(session: Session, rng: random.Random) -> int:
@@ -24,10 +27,17 @@ def add_rejection_reasons(session: Session, rng: random.Random) -> int:
     if not codes:
         return 0
     weights = [WEIGHTS.get(code, 1) for code in codes]
-    rejected = session.scalars(sa.select(Application.id).where(Application.stage == Stage.REJECTED,
-                                                               Application.rejection_reason_id.is_(None))
-                               .order_by(Application.id)).all()
+    rows = session.execute(sa.select(Application.id, Application.gate_result, Application.gate_reasons)
+                           .where(Application.stage == Stage.REJECTED, Application.rejection_reason_id.is_(None))
+                           .order_by(Application.id)).all()
+    rejected = [aid for aid, _, _ in rows]
     chosen = rng.choices(codes, weights=weights, k=len(rejected))
+    # Turned away by the gate: the reason says which side it failed on, as the recruiter would choose it.
+    for n, (_, result, reasons) in enumerate(rows):
+        failed = {r.get("code") for r in reasons or []} if result is GateResult.FAILS else set()
+        side = ("values_fit" if failed & VALUES_CODES else "requirements" if failed & REQUIREMENT_CODES else None)
+        if side in ids:
+            chosen[n] = side
     if rejected:
         table = Application.__table__
         session.connection().execute(

@@ -44,8 +44,8 @@ STAFF = [
     (Role.HR, "hr@demo.example", "Hanna Vermeulen", 0.0),
     (Role.RECRUITER, "recruiter@demo.example", "Rik Smeets", 0.0),
     (Role.INTERVIEWER, "interviewer@demo.example", "Iris Kramer", 0.0),
-    (Role.INTERVIEWER, "sam.okafor@demo.example", "Sam Okafor", 0.6),      # lenient
-    (Role.INTERVIEWER, "ruth.verhoeven@demo.example", "Ruth Verhoeven", -0.5),  # severe
+    (Role.INTERVIEWER, "sam.okafor@demo.example", "Sam Okafor", 0.4),      # lenient
+    (Role.INTERVIEWER, "ruth.verhoeven@demo.example", "Ruth Verhoeven", -0.35),  # severe
     (Role.INTERVIEWER, "mehmet.aydin@demo.example", "Mehmet Aydin", 0.1),
     (Role.INTERVIEWER, "lisa.dewit@demo.example", "Lisa de Wit", -0.1),
 ]
@@ -78,13 +78,19 @@ def at(day: date, hour: int = 10) -> datetime:
 class Demo:
     """Builds the company; each part is a method, run in order by seed_demo."""
 
-    def __init__(self, session: Session, rng: random.Random, today: date, locale: str = "en"):
+    def __init__(self, session: Session, rng: random.Random, today: date, locale: str = "en",
+                 now: datetime | None = None):
         self.session, self.rng, self.today, self.locale = session, rng, today, locale
+        self.now = now or at(today, 23)
         self.content = content_for(locale)
         self.staff: dict[str, User] = {}
         self.lenience: dict[int, float] = {}
         self.counter = 0
         self.counts: dict[str, int] = {}
+
+    def past(self, moment: datetime) -> datetime:
+        """`moment`, or a minute ago when it would lie ahead: what the demo says happened has happened."""
+        return min(moment, self.now - timedelta(minutes=1))
 
     # --- people, values, jobs -------------------------------------------------------------------------
     def people(self) -> None:
@@ -116,6 +122,9 @@ class Demo:
                                      currency=current_app.config["COMPANY_CURRENCY"]))
         self.session.flush()
         self.programme = current_programme(self.session)
+        # One core value and one requirement whose anchors leave too much to taste: interviewers agree on them
+        # far less than on the rest, and the calibration page flags them (hiring/demo/interviews.py).
+        self.weak = frozenset({self.values[2], self.jobs[1].requirements[-1]})
 
     def _job(self, spec, status: JobStatus, manager_index: int) -> Job:
         title, description, req_threshold, values_threshold, requirements = spec
@@ -165,7 +174,7 @@ class Demo:
         previous = Stage.APPLIED
         path = PATH if to in PATH else PATH[: self.rng.randint(1, 3)] + [to]
         for stage in path[1: path.index(to) + 1]:
-            when = when + timedelta(days=step_days * self.rng.uniform(0.6, 1.4))
+            when = self.past(when + timedelta(days=step_days * self.rng.uniform(0.6, 1.4)))
             changes.append(StageChange(from_stage=previous, to_stage=stage, changed_by_id=self.recruiter.id,
                                        changed_at=when, reason=self.content.STAGE_REASONS[stage]))
             previous = stage
@@ -185,7 +194,7 @@ class Demo:
                             self.rng.randint(7, 20))
             application = Application(candidate=self.candidate(applied_at), job=job, applied_at=applied_at)
             self.session.add(application)
-            ability, fit = self.rng.gauss(3.3, 0.8), self.rng.gauss(3.4, 0.8)
+            ability, fit = self.rng.gauss(3.2, 0.9), self.rng.gauss(3.4, 0.8)
             if stage is Stage.DECISION:  # those who got this far are mostly good; the gate still decides
                 ability, fit = self.rng.gauss(3.9, 0.5), self.rng.gauss(4.0, 0.5)
             if stage is Stage.REJECTED:
@@ -205,7 +214,8 @@ class Demo:
                     assignments.append(interview(
                         self.rng, application, person, kind, ability=ability, fit=fit,
                         lenience=self.lenience[person.id], values=self.values, assigned_by=self.recruiter,
-                        assigned_at=applied_at + timedelta(days=3), status=status, words=self.content))
+                        assigned_at=applied_at + timedelta(days=3), status=status, words=self.content,
+                        weak=self.weak))
                 self.session.add_all(assignments)
                 store_scores(application, job, self.values, assignments, scored_at=last)
         self.session.flush()
@@ -215,11 +225,13 @@ def seed_demo(session: Session, seed: int = 2026, today: date | None = None, loc
     """Fill the database with the demo company in a language (flushed, not committed); returns what it made."""
     from hiring.demo.amendments import add_amendments
     from hiring.demo.applicants import add_past_applicants
+    from hiring.demo.audit_log import add_audit_log
     from hiring.demo.history import add_history
     from hiring.demo.rejections import add_rejection_reasons
     from hiring.models.packed_ratings import pack_missing
 
-    demo = Demo(session, random.Random(seed), today or date.today(), locale)
+    now = datetime.now(timezone.utc) if today is None else None
+    demo = Demo(session, random.Random(seed), today or now.date(), locale, now=now)
     demo.people()
     demo.company()
     demo.current_pipeline()
@@ -228,6 +240,7 @@ def seed_demo(session: Session, seed: int = 2026, today: date | None = None, loc
     add_amendments(demo)  # with a random generator of its own too
     session.flush()
     add_rejection_reasons(session, random.Random(seed + 24))  # a coded reason on every rejection
+    add_audit_log(demo, current_app.config["PRIVACY_RETENTION_DAYS"])  # last: the events of all the above
     # The demo writes its scorecards directly, not through the submit service: pack their first versions as the
     # service would, so that the calibration reads them the fast way (hiring/models/packed_ratings.py).
     pack_missing(session.connection())
