@@ -218,6 +218,12 @@ def test_missing_evidence_recommendation_and_veto_reason(client, login_as, setti
     assert re.search(r'id="recommendation-error"[^>]*>Choose an overall recommendation', html)
     assert re.search(r'id="veto_reason-error"[^>]*>Give the reason for the veto', html)
     assert f'href="#evidence_v{second.id}-error">Deliver WOW: Write the evidence' in html  # the summary links
+    # The summary takes the focus (no script needed) and lists the errors in the order of the page: the items,
+    # then the recommendation, then the veto's reason.
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+    assert "autofocus" in summary.group(0)[:summary.group(0).index(">")]
+    links = re.findall(r'href="#([a-z_0-9]+)-error"', summary.group(1))
+    assert links == [f"evidence_v{second.id}", "recommendation", "veto_reason"], links
     assert "Kept &lt;b&gt;takeaway&lt;/b&gt;" in html and "Did not come up" in html
     assert re.search(rf'id="rating_v{first.id}-5"[^>]*checked|checked[^>]*id="rating_v{first.id}-5"', html)
     assert re.search(rf'id="rating_v{second.id}-3"[^>]*checked|checked[^>]*id="rating_v{second.id}-3"', html)

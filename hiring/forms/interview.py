@@ -39,6 +39,15 @@ class ScorecardFormBase(FlaskForm):
                                 choices=options((r.value, RECOMMENDATION_LABELS[r]) for r in Recommendation))
     save_draft = SubmitField(_l("Save draft"))
     submit = SubmitField(_l("Submit scorecard"))
+    page_order: list[str] = []
+
+    def errors_in_page_order(self) -> list[tuple[str, str]]:
+        """(field name, message) for the error summary, in the order the fields stand on the page: the items
+        first, then the takeaways, the recommendation, the veto and the amendment's reason. WTForms keeps its
+        fields in the order they were declared, which puts the items (made per scorecard) last."""
+        place = {name: n for n, name in enumerate(self.page_order)}
+        names = sorted(self.errors, key=lambda name: place.get(name, len(place)))
+        return [(name, message) for name in names for message in self.errors[name]]
 
 
 class VetoFields:
@@ -72,6 +81,8 @@ def scorecard_form(items: list[Item], with_veto: bool, amend: bool = False, **kw
     cls = type("ScorecardForm", bases, attrs)
     form = cls(**kwargs)
     form.items, form.with_veto, form.amend = items, with_veto, amend
+    form.page_order = ([f"{kind}_{item.key}" for item in items for kind in ("rating", "evidence")]
+                       + ["key_takeaways", "recommendation", "culture_veto", "veto_reason", "amend_reason"])
     return form
 
 
