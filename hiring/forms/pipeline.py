@@ -1,13 +1,24 @@
-"""Forms of the pipeline: a candidate, a CSV import, a stage move, an interviewer assignment, a candidate's file."""
+"""Forms of the pipeline: a candidate, a CSV import, a stage move (one or several at once), an interviewer
+assignment, a candidate's file."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Field,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from hiring.bounds import date_outside, start_date_window
+from hiring.bounds import date_outside, start_date_window, to_int
 from hiring.clock import today
 from hiring.forms import options
 from hiring.labels import KIND_LABELS, STAGE_LABELS
@@ -92,6 +103,47 @@ class MoveForm(FlaskForm):
                                          "when the application is rejected. Not ticked: no e-mail."))
     start_date = DateField(_l("Start date (when hiring)"), validators=[Optional(), _start_date_window])
     mentor_id = SelectField(_l("Mentor (when hiring)"), coerce=_optional_int, validators=[Optional()])
+
+
+class IdListField(Field):
+    """Several ids under one name (the ticked checkboxes of a list): `data` holds the ids, `malformed` whatever
+    else was posted (not a number, beyond an id column), which the view treats as an unknown id. The list
+    renders the checkboxes itself."""
+
+    def process_formdata(self, valuelist):
+        self.data = [n for n in (to_int(v, low=1) for v in valuelist) if n is not None]
+        self.malformed = len(self.data) != len(valuelist)
+
+    def process_data(self, value):
+        self.data, self.malformed = list(value or []), False
+
+
+class BulkMoveForm(FlaskForm):
+    """Move the ticked applications of the list to a stage, or reject them with a coded reason; the button pressed
+    says which. Any stage or reason may be posted: the domain rule (hiring/pipeline/bulk.py) decides and
+    explains."""
+
+    application_id = IdListField(_l("Select"))
+    # "Select all on this page" works without JavaScript: ticked, it stands for every id the page listed.
+    all_on_page = BooleanField(_l("Select all on this page"))
+    on_page = IdListField()
+    to_stage = SelectField(_l("Move to"), validate_choice=False, validators=[Optional()])
+    rejection_reason_id = SelectField(_l("Rejected because"), coerce=_optional_int, validate_choice=False,
+                                      validators=[Optional()])
+    note = TextAreaField(_l("Note (optional)"), filters=[_strip], validators=[Length(max=2000)],
+                         description=_l("Kept in each application's history, never sent to the candidates."))
+    notify = BooleanField(_l("E-mail the candidates"),
+                          description=_l("Sends each candidate the rejection message, in their language. Not "
+                                         "ticked: no e-mail."))
+    move = SubmitField(_l("Move"))
+    reject = SubmitField(_l("Reject"))
+
+    def selected_ids(self) -> list[int]:
+        """The ids chosen: every one listed on the page when "select all" is ticked, else the ticked ones."""
+        return list(self.on_page.data) if self.all_on_page.data else list(self.application_id.data)
+
+    def malformed(self) -> bool:
+        return self.application_id.malformed or (self.all_on_page.data and self.on_page.malformed)
 
 
 class AssignForm(FlaskForm):

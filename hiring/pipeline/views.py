@@ -19,6 +19,7 @@ from hiring.extensions import db
 from hiring.forms import options
 from hiring.forms.pipeline import (
     AssignForm,
+    BulkMoveForm,
     CandidateFileForm,
     CandidateForm,
     ImportForm,
@@ -40,7 +41,7 @@ from hiring.models import (
 )
 from hiring.paging import keyset_page
 from hiring.i18n import LANGUAGE_NAMES
-from hiring.pipeline import duplicates, files_service, queries, rejection, rejection_reasons, selfid, service
+from hiring.pipeline import bulk, duplicates, files_service, queries, rejection, rejection_reasons, selfid, service
 from hiring.pipeline import importing
 from hiring.pipeline.importing import ImportRejected, import_candidates
 from hiring.labels import STAGE_LABELS
@@ -71,11 +72,25 @@ def _field_error(form, error: DomainError) -> None:
         flash(error.message, "error")
 
 
-@bp.route("/")
-@roles_required(*RECRUITING)
-def candidates():
-    """All applications, one row each: searched by name, e-mail or documents' words, filtered by job and
-    stage, sorted."""
+# The list's own query arguments: a bulk move keeps them, so that it comes back to the same page of the same list.
+LIST_ARGS = ("q", "job", "stage", "sort", "page", "after", "before")
+
+
+def _list_args() -> dict[str, str]:
+    return {key: request.args[key] for key in LIST_ARGS if request.args.get(key)}
+
+
+def _bulk_form() -> BulkMoveForm:
+    """The list's bulk move form: the request's when it is a POST, empty on the page's GET."""
+    form = BulkMoveForm()
+    form.to_stage.choices = options([("", _("Choose a stage")), *bulk.stage_choices()])
+    form.rejection_reason_id.choices = options([(0, _("Choose a reason")), *rejection_reasons.choices(db.session)])
+    return form
+
+
+def _render_list(form: BulkMoveForm | None = None, refused: bulk.BulkRefused | None = None, status: int = 200):
+    """The candidate list for the query arguments of the request, with the bulk form (as posted, its ticked boxes
+    kept, when it came back with errors) and the applications a bulk move refused."""
     q = request.args.get("q", "").strip()
     job_id = query_int("job")
     stage = request.args.get("stage", "")
@@ -83,9 +98,62 @@ def candidates():
     sort = request.args.get("sort", "newest")
     sort = sort if sort in queries.SORTS else "newest"
     page = keyset_page(db.session, queries.application_list(db.session, q, job_id, stage, sort), per_page=PER_PAGE)
+    form = form or _bulk_form()
     return render_template("pipeline/candidates.html", page=page, q=q, job_id=job_id, stage=stage, sort=sort,
                            jobs=_job_choices(open_only=False), stages=list(Stage), sorts=queries.SORT_LABELS,
-                           in_documents=queries.found_in_documents(q, [row.candidate for row in page.items]))
+                           in_documents=queries.found_in_documents(q, [row.candidate for row in page.items]),
+                           bulk_form=form, picked=set(form.selected_ids()), refused=refused,
+                           list_args=_list_args(), max_selected=bulk.MAX_SELECTED), status
+
+
+@bp.route("/")
+@roles_required(*RECRUITING)
+def candidates():
+    """All applications, one row each: searched by name, e-mail or documents' words, filtered by job and
+    stage, sorted; ticked ones are moved or rejected together (bulk_move)."""
+    return _render_list()
+
+
+def _expected_stages(ids: list[int]) -> dict[int, Stage]:
+    """The stage the list showed for each chosen application (its hidden seen-<id> field)."""
+    shown = {i: request.form.get(f"seen-{i}", "") for i in ids}
+    return {i: Stage(value) for i, value in shown.items() if value in Stage._value2member_map_}
+
+
+@bp.route("/applications/bulk", methods=["POST"])
+@roles_required(*RECRUITING)
+def bulk_move():
+    """Move the ticked applications to a stage, or reject them with a coded reason: all of them or none, then
+    back to the same page of the list. Refusals come back on the list, each naming its candidate."""
+    form = _bulk_form()
+    refused, status = None, 400
+    if form.malformed():
+        form.application_id.errors = [_("Some of the chosen applications do not exist; nothing was changed. "
+                                        "Reload the list and choose again.")]
+        status = 404
+    elif form.validate_on_submit():
+        ids, target = form.selected_ids(), form.to_stage.data
+        try:
+            if form.reject.data:
+                result = bulk.bulk_reject(
+                    db.session, ids, form.rejection_reason_id.data, actor_id=current_user.id,
+                    note=form.note.data or "", notify_candidates=form.notify.data, expected=_expected_stages(ids))
+            else:
+                result = bulk.bulk_move(db.session, ids, Stage(target) if target in Stage._value2member_map_ else None,
+                                        actor_id=current_user.id, expected=_expected_stages(ids))
+        except bulk.BulkRefused as error:
+            db.session.rollback()
+            refused, status = error, error.status
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            for message in bulk.done_messages(result):
+                flash(message, "success")
+            return redirect(url_for(".candidates", **_list_args()))
+    return _render_list(form, refused, status)
 
 
 @bp.route("/candidates/new", methods=["GET", "POST"])
