@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from hiring.auth.roles import may_use
@@ -62,7 +63,8 @@ NAV_GROUPS = (
         NavItem(_l("Fairness"), "reports.fairness"),
         NavItem(_l("Model"), "scoring.retention_model"),
     ), ("scoring.", "reports.fairness")),
-    NavGroup(_l("Admin"), "admin", (
+    # In context: the role is "Admin" too, which Dutch calls "Beheerder"; the menu is "Beheer".
+    NavGroup(lazy_pgettext("navigation", "Admin"), "admin", (
         NavItem(_l("Users"), "admin.users"),
         NavItem(_l("Audit log"), "admin.audit_log"),
         NavItem(_l("Sent mail"), "mail.index"),

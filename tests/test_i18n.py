@@ -15,8 +15,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "hiring" / "translations"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "N_": None}
-UPDATE = "pybabel extract -F babel.cfg -k _l --no-location --sort-output -o hiring/translations/messages.pot . " \
+            "lazy_ngettext": (1, 2), "N_": None, "lazy_pgettext": ((1, "c"), 2)}
+UPDATE = "pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --no-location --sort-output -o hiring/translations/messages.pot . " \
          "&& pybabel update -i hiring/translations/messages.pot -d hiring/translations --ignore-obsolete " \
          "&& pybabel compile -d hiring/translations"
 

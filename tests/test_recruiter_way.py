@@ -133,3 +133,18 @@ def test_the_programme_says_when_no_sign_off_is_needed(client, login_as):
     db.session.commit()
     html = client.get("/onboarding/programme/").get_data(as_text=True)
     assert "no sign-off needed" in html and "signed off by No sign-off" not in html
+
+
+def test_a_recruiter_who_mentors_nobody_is_told_so_while_cohorts_run(client, login_as):
+    """The onboarding page of someone who sees only their own new hires says they mentor nobody, not that the
+    programme is empty; HR, who sees everyone, is told the programme is empty only when it is."""
+    _enrolment()
+    db.session.commit()
+    login_as(Role.RECRUITER)
+    html = client.get("/onboarding/").get_data(as_text=True)
+    assert "You mentor nobody in the programme right now." in html
+    assert "Nobody is in the onboarding programme" not in html
+    client.post("/logout")
+    login_as(Role.HR)
+    html = client.get("/onboarding/").get_data(as_text=True)
+    assert "You mentor nobody" not in html and "Nobody is in the onboarding programme" not in html
