@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from hiring.models import (
     utcnow,
 )
 from tests import factories
+from tests.pipeline_helpers import post_move
 
 # A start date a week ahead: hiring refuses dates outside a window around today (tests/test_bounds.py).
 START = date.today() + timedelta(days=7)
@@ -247,11 +249,7 @@ def test_unknown_candidate_is_404(client, login_as):
     assert client.get("/pipeline/applications/424242").status_code == 404
 
 
-def _move(client, application, to, reason="Because", **extra):
-    prefix = f"a{application.id}-"
-    data = {prefix + "to_stage": to, prefix + "reason": reason, prefix + "expected_stage": application.stage.value}
-    data.update({prefix + k: v for k, v in extra.items()})
-    return client.post(f"/pipeline/applications/{application.id}/move", data=data)
+_move = partial(post_move, reason="Because")
 
 
 def test_move_through_the_stages_from_the_page(client, login_as):

@@ -54,9 +54,17 @@ class ProgrammeTaskForm(FlaskForm):
     sign_off = SelectField(_l("Signed off by"), choices=options((s.value, SIGN_OFF_LABELS[s]) for s in SignOff))
 
 
+def _mentor_id(value) -> int:
+    """The posted choice as an id: empty or 0 is "no mentor"; anything else that is not a number becomes -1, which
+    names nobody, so that the service refuses it beside the field instead of reading it as "no mentor"."""
+    text = "" if value is None else str(value).strip()
+    if text in ("", "0"):
+        return 0
+    return int(text) if text.isdigit() else -1
+
+
 class MentorForm(FlaskForm):
     """HR chooses or changes a new hire's mentor (hiring may leave it open). Any id may be posted: the domain
     rule (an active staff member, not the new hire) decides and explains."""
 
-    mentor_id = SelectField(_l("Mentor"), coerce=lambda v: int(v) if str(v or "").isdigit() else 0,
-                            validate_choice=False)
+    mentor_id = SelectField(_l("Mentor"), coerce=lambda v: _mentor_id(v), validate_choice=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,8 @@ from hiring.audit import record
 from hiring.bounds import date_outside, start_date_window
 from hiring.clock import today as company_today
 from hiring.errors import Conflict, DomainError
-from hiring.models import Application, Hire, Role, User
+from hiring.models import Application, Hire, OfferTiming, Role, User
+from hiring.offer.policy import current_policy
 from hiring.onboarding.enrolment import enrol
 from hiring.pipeline.messages import send_welcome
 
@@ -47,3 +49,18 @@ def make_hire(session: Session, application: Application, *, start_date: date | 
            enrollment_id=enrollment.id)
     send_welcome(session, hire, user)
     return hire
+
+
+def what_happens_next(session: Session, application: Application) -> str:
+    """After a hire, what follows and when, for the page that made it: the welcome e-mail, the programme's start
+    and mentor, and when The Offer can be made under the current policy."""
+    hire = session.scalar(sa.select(Hire).where(Hire.application_id == application.id))
+    policy = current_policy(session)
+    when = (_("after they graduate from the programme") if policy.timing is OfferTiming.GRADUATION
+            else _("after week %(week)d of the programme", week=policy.after_week))
+    mentor = (_("with %(mentor)s as mentor", mentor=hire.mentor.name) if hire.mentor is not None
+              else _("without a mentor yet (HR chooses one on the new hire's checklist)"))
+    return _("%(name)s is hired. What happens next: a welcome e-mail with a link to set a password is on its "
+             "way; the five-week onboarding programme starts on %(date)s, %(mentor)s; The Offer can be made "
+             "%(when)s.", name=application.candidate.name, date=format_date(hire.start_date), mentor=mentor,
+             when=when)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,6 +44,7 @@ from hiring.i18n import LANGUAGE_NAMES
 from hiring.pipeline import bulk, duplicates, files_service, queries, rejection, rejection_reasons, selfid, service
 from hiring.pipeline import importing
 from hiring.pipeline.importing import ImportRejected, import_candidates
+from hiring.pipeline.hire import what_happens_next
 from hiring.labels import STAGE_LABELS
 from hiring.pipeline.stages import OPEN_STAGES, moves_offered
 from hiring.scoring.model import load_report
@@ -214,23 +215,6 @@ def _stage_choices(stages) -> list:
     return options((s.value, STAGE_LABELS[s]) for s in stages)
 
 
-def _what_happens_next(application: Application) -> str:
-    """After a hire, what follows and when: the recruiter's part ends here, and the page said nothing."""
-    from hiring.models import Hire, OfferTiming
-    from hiring.offer.policy import current_policy
-
-    hire = db.session.scalar(sa.select(Hire).where(Hire.application_id == application.id))
-    policy = current_policy(db.session)
-    when = (_("after they graduate from the programme") if policy.timing is OfferTiming.GRADUATION
-            else _("after week %(week)d of the programme", week=policy.after_week))
-    mentor = (_("with %(mentor)s as mentor", mentor=hire.mentor.name) if hire.mentor is not None
-              else _("without a mentor yet (HR chooses one on the new hire's checklist)"))
-    return _("%(name)s is hired. What happens next: a welcome e-mail with a link to set a password is on its "
-             "way; the five-week onboarding programme starts on %(date)s, %(mentor)s; The Offer can be made "
-             "%(when)s.", name=application.candidate.name, date=format_date(hire.start_date), mentor=mentor,
-             when=when)
-
-
 def _offered(application: Application) -> list:
     return moves_offered(application.stage, application.gate_result is GateResult.PASSES)
 
@@ -393,7 +377,7 @@ def move(application_id: int):
         else:
             db.session.commit()
             if Stage(form.to_stage.data) is Stage.HIRED:
-                flash(_what_happens_next(application), "success")
+                flash(what_happens_next(db.session, application), "success")
             else:
                 flash(_("The application moved to %(stage)s.", stage=STAGE_LABELS[Stage(form.to_stage.data)]),
                       "success")
