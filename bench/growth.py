@@ -33,7 +33,7 @@ def main(argv: list[str]) -> None:
     PAGES = [("floor: bare", "recruiter", BARE), ("floor: layout", "recruiter", LAYOUT),
              ("candidate list, first page", "recruiter", "/pipeline/"),
              ("candidate list, deep page (by Next)", "recruiter", f"/pipeline/?page={t['deep_page']}&after={t['deep_after']}"),
-             ("candidate list, deep page (old page-number link, OFFSET)", "recruiter", f"/pipeline/?page={t['deep_page']}"),
+             ("candidate list, an old page-number link to a deep page (starts again at page 1)", "recruiter", f"/pipeline/?page={t['deep_page']}"),
              ("candidate list, sorted by values fit", "recruiter", "/pipeline/?sort=values_fit"),
              ("candidate list, name search", "recruiter", "/pipeline/?q=jansen"),
              ("jobs list", "recruiter", "/jobs/"), ("job pipeline (busiest job)", "recruiter", f"/jobs/{t['job']}"),

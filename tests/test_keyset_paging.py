@@ -117,6 +117,26 @@ def test_an_old_page_number_link_still_works(client, login_as, listed):
     login_as("recruiter")
     html = client.get("/pipeline/?sort=name&page=3").get_data(as_text=True)
     assert [int(x) for x in ROW.findall(html)] == _expected("name")[10:15]
+    assert "the list starts again at its first page" not in html
+
+
+def test_an_old_page_number_link_too_deep_for_offset_starts_again_at_page_one(client, login_as, listed, monkeypatch):
+    """A page number without a cursor is read with OFFSET only up to paging.OFFSET_PAGES deep: deeper, the first
+    page is shown and says why, so that no link costs more than that many pages' index entries."""
+    from hiring import paging
+
+    monkeypatch.setattr(paging, "OFFSET_PAGES", 2)
+    login_as("recruiter")
+    html = client.get("/pipeline/?sort=name&page=2").get_data(as_text=True)
+    assert [int(x) for x in ROW.findall(html)] == _expected("name")[5:10]
+    html = client.get("/pipeline/?sort=name&page=3").get_data(as_text=True)
+    assert [int(x) for x in ROW.findall(html)] == _expected("name")[:5]
+    assert "Page 1 of 5" in html and "the list starts again at its first page" in html
+    # Its Next link carries a cursor, as every link the app makes, and goes on from there.
+    after = re.search(r'href="([^"]*after=[^"]*)" rel="next"', html).group(1).replace("&amp;", "&")
+    html = client.get(after).get_data(as_text=True)
+    assert [int(x) for x in ROW.findall(html)] == _expected("name")[5:10]
+    assert "the list starts again" not in html
 
 
 @pytest.mark.parametrize("sort", SORTS)
