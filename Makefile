@@ -9,7 +9,7 @@ PORT   ?= 5000
 # Tests in parallel, one worker per core (pytest-xdist); PYTEST_ARGS adds to them, for example -k offer.
 WORKERS ?= auto
 
-.PHONY: install install-test run test test-browser test-all lock clean
+.PHONY: install install-test run test test-browser test-all screenshots lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test-all: install-test
 
 test-browser: install-test
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# The README's pictures, taken from a fresh demo by the system Chromium (docs/screenshots.py).
+screenshots: install-test
+	$(BIN)/python docs/screenshots.py
 
 # Refresh the lock after changing the dependencies in setup.cfg (or to take newer releases), then run
 # `make test` and commit requirements/. pip-tools runs in a venv of its own, apart from the app's.

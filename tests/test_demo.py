@@ -141,6 +141,10 @@ def test_seed_demo_makes_a_believable_company_once(runner):
     low = {calibration["item_names"][item.item] for item in calibration["items"] if is_low(item)}
     assert low == {"Create fun and a little weirdness", "Software engineer, customer tools: Working with users"}
     assert len(calibration["items"]) >= 20
+    from hiring.scoring.calibration_page import summary
+
+    counts = summary(calibration["people"], calibration["items"])
+    assert (counts.lenient, counts.severe, counts.low) == (1, 1, 2)
     offsets = {calibration["names"][p.interviewer_id]: p for p in calibration["people"]}
     assert offsets["Sam Okafor"].low > 0 and offsets["Ruth Verhoeven"].high < 0
     assert offsets["Iris Kramer"].low < 0 < offsets["Iris Kramer"].high

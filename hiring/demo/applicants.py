@@ -41,10 +41,12 @@ def _interviewed(demo, rng: random.Random, application: Application, latent, sin
     when the last scorecard came in."""
     (ability_mean, ability_sd), (fit_mean, fit_sd) = latent
     ability, fit = rng.gauss(ability_mean, ability_sd), rng.gauss(fit_mean, fit_sd)
+    truth: dict = {}
     assignments = [
         interview(rng, application, person, kind, ability=ability, fit=fit, lenience=demo.lenience[person.id],
                   values=demo.values, assigned_by=demo.recruiter, status=ScorecardStatus.SUBMITTED,
-                  assigned_at=since + timedelta(hours=rng.randint(2, 30)), words=demo.content, weak=demo.weak)
+                  assigned_at=since + timedelta(hours=rng.randint(2, 30)), words=demo.content, weak=demo.weak,
+                  truth=truth)
         for kind, person in zip(InterviewKind, rng.sample(demo.interviewers, 3))]
     last = max(a.scorecard.submitted_at for a in assignments)
     store_scores(application, application.job, demo.values, assignments, scored_at=last)

@@ -42,11 +42,12 @@ def _hire(demo: Demo, start: date, *, login: tuple[str, str] | None = None, pass
     for _attempt in range(50):
         ability, fit = rng.gauss(3.9, 0.8), rng.gauss(fit_mean, 0.6)
         application = Application(job=job, applied_at=applied_at)
-        people = rng.sample(demo.interviewers, 3)
+        people, truth = rng.sample(demo.interviewers, 3), {}
         assignments = [
             interview(rng, application, person, kind, ability=ability, fit=fit, lenience=demo.lenience[person.id],
                       values=demo.values, assigned_by=demo.recruiter, status=ScorecardStatus.SUBMITTED,
-                      assigned_at=applied_at + timedelta(days=8), words=demo.content, weak=demo.weak)
+                      assigned_at=applied_at + timedelta(days=8), words=demo.content, weak=demo.weak,
+                      truth=truth)
             for kind, person in zip(InterviewKind, people)
         ]
         store_scores(application, job, demo.values, assignments, scored_at=applied_at + timedelta(days=20))

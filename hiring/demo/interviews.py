@@ -28,6 +28,9 @@ from hiring.scoring.gate import GateInput, decide
 # interviews reach in the literature); a weak item's anchors leave so much to taste that agreement falls to
 # about 0.2, which the calibration page should flag, as it would in a real company.
 NOISE, WEAK_NOISE = 0.15, 1.4
+# A candidate is not equally strong on every item: their level on each is their overall ability or fit plus a
+# deviation of this spread, drawn once per application and item and seen alike by every interviewer.
+ITEM_SPREAD = 0.7
 
 
 def _rating(rng: random.Random, latent: float, lenience: float, noise: float = NOISE) -> int | None:
@@ -49,9 +52,11 @@ def _recommendation(mean: float) -> Recommendation:
 def interview(rng: random.Random, application: Application, interviewer: User, kind: InterviewKind, *,
               ability: float, fit: float, lenience: float, values: list[CoreValue], assigned_at: datetime,
               assigned_by: User, status: ScorecardStatus | None, words=english,
-              weak: frozenset = frozenset()) -> InterviewAssignment:
+              weak: frozenset = frozenset(), truth: dict | None = None) -> InterviewAssignment:
     """An assignment; with a status, also its scorecard (a draft half filled in, or submitted). Items in `weak`
-    are rated with the weak items' noise."""
+    are rated with the weak items' noise; `truth` holds the candidate's own deviation per item, shared by the
+    interviewers of one application (pass the same dict to each)."""
+    truth = {} if truth is None else truth
     assignment = InterviewAssignment(application=application, interviewer=interviewer, kind=kind,
                                      assigned_by_id=assigned_by.id, assigned_at=assigned_at,
                                      scheduled_for=assigned_at + timedelta(days=rng.randint(2, 6), hours=2))
@@ -67,7 +72,8 @@ def interview(rng: random.Random, application: Application, interviewer: User, k
         items = items[: len(items) // 2]
     ratings, scores = [], []
     for what, item, latent in items:
-        score = _rating(rng, latent, lenience, WEAK_NOISE if item in weak else NOISE)
+        level = latent + truth.setdefault(item, rng.gauss(0, ITEM_SPREAD))
+        score = _rating(rng, level, lenience, WEAK_NOISE if item in weak else NOISE)
         if score is not None:
             scores.append(score)
         evidence = rng.choice(words.EVIDENCE[score]) if score else words.NOT_ASKED

@@ -44,8 +44,8 @@ STAFF = [
     (Role.HR, "hr@demo.example", "Hanna Vermeulen", 0.0),
     (Role.RECRUITER, "recruiter@demo.example", "Rik Smeets", 0.0),
     (Role.INTERVIEWER, "interviewer@demo.example", "Iris Kramer", 0.0),
-    (Role.INTERVIEWER, "sam.okafor@demo.example", "Sam Okafor", 0.4),      # lenient
-    (Role.INTERVIEWER, "ruth.verhoeven@demo.example", "Ruth Verhoeven", -0.35),  # severe
+    (Role.INTERVIEWER, "sam.okafor@demo.example", "Sam Okafor", 0.75),     # lenient
+    (Role.INTERVIEWER, "ruth.verhoeven@demo.example", "Ruth Verhoeven", -0.6),  # severe
     (Role.INTERVIEWER, "mehmet.aydin@demo.example", "Mehmet Aydin", 0.1),
     (Role.INTERVIEWER, "lisa.dewit@demo.example", "Lisa de Wit", -0.1),
 ]
@@ -205,7 +205,7 @@ class Demo:
                 interviewers = self.rng.sample(self.interviewers, 3)
                 if stage is Stage.INTERVIEWING and pending_for_iris < 4 and iris not in interviewers:
                     interviewers[0] = iris
-                assignments = []
+                assignments, truth = [], {}
                 for i, (kind, person) in enumerate(zip(kinds, interviewers)):
                     status = ScorecardStatus.SUBMITTED
                     if stage is Stage.INTERVIEWING and (person is iris or i == 2):
@@ -215,7 +215,7 @@ class Demo:
                         self.rng, application, person, kind, ability=ability, fit=fit,
                         lenience=self.lenience[person.id], values=self.values, assigned_by=self.recruiter,
                         assigned_at=applied_at + timedelta(days=3), status=status, words=self.content,
-                        weak=self.weak))
+                        weak=self.weak, truth=truth))
                 self.session.add_all(assignments)
                 store_scores(application, job, self.values, assignments, scored_at=last)
         self.session.flush()
