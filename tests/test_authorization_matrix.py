@@ -156,6 +156,15 @@ MATRIX = [
     row("/onboarding/enrolments/{enrollment}", admin=200, hr=200, interviewer=200, new_hire="home"),
     row("/onboarding/enrolments/{other_enrollment}", admin=200, hr=200),
     row("/onboarding/enrolments/999999", admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
+    # The week-5 values review (tests/test_values_review.py): the mentor's is the mentor's (HR's only when there
+    # is no mentor); the self-assessment the new hire's own; nobody else's.
+    row("/onboarding/enrolments/{enrollment}/values-review", interviewer=200),
+    row("/onboarding/enrolments/{other_enrollment}/values-review"),
+    row("/onboarding/enrolments/999999/values-review", admin=404, hr=404, recruiter=404, interviewer=404),
+    row("/onboarding/enrolments/{enrollment}/self-assessment", new_hire=200),
+    row("/onboarding/enrolments/{other_enrollment}/self-assessment"),
+    row("/onboarding/enrolments/999999/self-assessment", admin=404, hr=404, recruiter=404, interviewer=404,
+        new_hire=404),
     row("/offer/", admin=200, hr=200),
     row("/offer/policy", admin=200, hr=200),
     row("/offer/{offer}/decide?choice=stayed", admin=200, hr=200, new_hire=200),

@@ -115,6 +115,7 @@ SENTENCES = {
     "task_reopened": _l("Reopened the task %(task)s of %(new_hire)s."),
     "graduated": _l("%(new_hire)s finished the five-week programme on %(completed_on)s."),
     "mentor_changed": _l("Changed the mentor of %(new_hire)s."),
+    "values_review_submitted": _l("Submitted the week-5 values review of %(new_hire)s (%(review_kind)s)."),
     # The Offer
     "offer_policy_changed": _l("Changed The Offer's policy: %(amount)s, decided within %(decision_days)s days."),
     "offer_made": _l("Made %(new_hire)s The Offer of %(amount)s, to decide by %(deadline)s."),
@@ -145,7 +146,11 @@ ENTITY_LABELS = {
     "rejection_reason": _l("Rejection reason"),
     "scorecard": _l("Scorecard"),
     "user": _l("User"),
+    "values_review": _l("Week-5 values review"),
 }
+
+# Whose week-5 values review an event is about.
+REVIEW_KIND_LABELS = {"mentor": _l("the mentor's review"), "self": _l("self-assessment")}
 
 # Fields whose change is shown as "from X to Y", by the name the event stores them under.
 FIELD_LABELS = {
@@ -405,6 +410,8 @@ def _values(event: AuditEvent, namer: _Namer) -> _Values:
         values["decision"] = _label(DECISION_LABELS, d["decision"]).lower()
     if event.action == "interviewer_assigned" and "kind" in d:
         values["kind"] = _label(KIND_LABELS, d["kind"]).lower()
+    if event.action == "values_review_submitted" and "kind" in d:
+        values["review_kind"] = _label(REVIEW_KIND_LABELS, d["kind"])
     if event.action.startswith("candidate_file_") and "kind" in d:
         values["file_kind"] = _label(FILE_KIND_LABELS, d["kind"]).lower()
     if event.action.startswith("message_template_"):

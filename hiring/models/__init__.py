@@ -46,6 +46,7 @@ from hiring.models.stage_counts import StageCount
 from hiring.models.tasks import Task
 from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
+from hiring.models.values_reviews import ReviewKind, ReviewStatus, ValuesReview, ValuesReviewRating
 
 __all__ = [
     "Application", "ApplicationAnswer", "AuditEvent", "Base", "CalendarFeed", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
@@ -57,5 +58,5 @@ __all__ = [
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",
     "SuspicionState", "Task", "TaskOwner",
-    "User", "UserSession", "WEEKS", "utcnow",
+    "ReviewKind", "ReviewStatus", "User", "UserSession", "ValuesReview", "ValuesReviewRating", "WEEKS", "utcnow",
 ]

@@ -17,6 +17,7 @@ from hiring.forms.onboarding import MentorForm, ReopenForm, SendBackForm, TickFo
 from hiring.models import Enrollment, Hire, Role
 from hiring.forms import options
 from hiring.onboarding import queries, service
+from hiring.onboarding import values_review as week5
 from hiring.pipeline.service import interviewer_choices as mentor_choices
 from hiring.clock import today
 
@@ -48,7 +49,9 @@ def render_checklist(enrollment_id: int, template: str, bound: dict | None = Non
     return render_template(template, form=form, mentor_form=mentor_form,
                            may_tick=lambda t: service.may_tick(current_user, t),
                            may_sign_off=lambda t: service.may_sign_off(current_user, t),
-                           may_reopen=current_user.role in service.STAFF, **data, **extra), status
+                           may_reopen=current_user.role in service.STAFF,
+                           week5=week5.section(db.session, current_user, data["enrollment"], today()),
+                           **data, **extra), status
 
 
 @bp.route("/")
@@ -273,3 +276,6 @@ def my_enrollment_id(user_id: int) -> int | None:
     """The signed-in new hire's enrolment id."""
     return db.session.scalar(
         db.select(Enrollment.id).join(Hire, Enrollment.hire_id == Hire.id).where(Hire.user_id == user_id))
+
+
+from hiring.onboarding import values_review_views  # noqa: E402,F401 - the week-5 values review's routes

@@ -9,13 +9,15 @@ from sqlalchemy.orm import Session
 
 from hiring.interviews.comparison import side_by_side
 from hiring.models import Recommendation, ScorecardRevision, StageChange, User
+from hiring.onboarding.values_review import dossier_rows
 from hiring.scoring.model import load_report
 from hiring.scoring.retention_service import predicted_retention
 
 
 def dossier(session: Session, application_id: int) -> dict | None:
-    """The application, its scorecards side by side, the gate, the prediction, the stage history and every
-    amendment made to a submitted scorecard (who, when, why and what changed)."""
+    """The application, its scorecards side by side, the gate, the prediction, the stage history, every
+    amendment made to a submitted scorecard (who, when, why and what changed) and, for a hire, the week-5 values
+    review beside the interviews' ratings (one statement)."""
     data = side_by_side(session, application_id)
     if data is None:
         return None
@@ -28,7 +30,8 @@ def dossier(session: Session, application_id: int) -> dict | None:
     prediction = predicted_retention(session, folder, [application_id]).get(application_id) if report else None
     coverage = [row.name for row in data["rows"] if not row.scores]
     return data | {"history": history, "prediction": prediction, "model": report, "no_evidence_items": coverage,
-                   "amendment_rows": amendment_rows(session, data)}
+                   "amendment_rows": amendment_rows(session, data),
+                   "week5": dossier_rows(session, application_id, data["rows"])}
 
 
 def _item_names(data: dict) -> dict[tuple[str, int], str]:
