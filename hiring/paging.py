@@ -34,14 +34,28 @@ class ListPage(Pagination):
     def _query_count(self) -> int:
         return self._query_args["session"].scalar(self._query_args["total"])
 
+    @property
+    def capped(self) -> bool:
+        """The count stopped at the list's cap (`count_cap`): the true total is larger and unknown."""
+        cap = self._query_args.get("count_cap")
+        return cap is not None and self.total > cap
+
+    @property
+    def has_next(self) -> bool:
+        # Past a capped count there may be more: a full page offers the next.
+        if self.capped:
+            return len(self.items) == self.per_page
+        return super().has_next
+
 
 def list_page(session: Session, rows: Callable[[int, int], sa.Select], count: sa.Select, *, page: int | None = None,
-              per_page: int) -> ListPage:
-    """A page of a list (the page number from ?page= unless given); past the end, no rows and the true total."""
+              per_page: int, count_cap: int | None = None) -> ListPage:
+    """A page of a list (the page number from ?page= unless given); past the end, no rows and the true total.
+    With `count_cap`, `count` counts at most one more than the cap and the pager says "Page N" without "of M"."""
     if page is None:
         page = page_number(per_page)
     return ListPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False, session=session, rows=rows,
-                    total=count)
+                    total=count, count_cap=count_cap)
 
 
 def keys_then_rows(keys: sa.Select, load: sa.Select, key: sa.ColumnElement,

@@ -291,6 +291,15 @@ def test_decided_list_merges_decisions_and_expiries_newest_first_and_pages(app, 
         shown.append([o.hire.user.name for o in decided.items])
     assert shown == [expected[:2], expected[2:], []]
     assert expected == ["Hire 2", "Hire 1", "Hire 0", "Hire 3"]
+    assert not queries.offer_lists(db.session, TODAY, now)["decided"].capped
+
+    # Counted only up to a cap (each kind up to one more than it): past it the list says "Page N", without a
+    # total, and a full page offers the next; the rows are the same.
+    monkeypatch.setattr(queries, "CLOSED_COUNT_CAP", 2)
+    for page, rows, more in ((1, expected[:2], True), (2, expected[2:], True), (3, [], False)):
+        decided = queries.offer_lists(db.session, TODAY, now, page=page)["decided"]
+        assert decided.capped and decided.total == 4  # 2 decided + 2 expired, each counted up to cap + 1 = 3
+        assert [o.hire.user.name for o in decided.items] == rows and decided.has_next is more
 
 
 def test_the_eligible_and_waiting_lists_page_apart_in_a_fixed_number_of_statements(client, login_as, monkeypatch,
