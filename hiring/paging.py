@@ -197,19 +197,6 @@ class KeysetPage(ListPage):
         statement = args["listing"].seek(self.per_page, cursor, forward)
         return list(args["session"].execute(statement).unique().scalars())
 
-    @property
-    def capped(self) -> bool:
-        """The count stopped at the list's cap: the true total is larger and unknown."""
-        cap = self._query_args["listing"].count_cap
-        return cap is not None and self.total > cap
-
-    @property
-    def has_next(self) -> bool:
-        # Past a capped count there may be more: a full page offers the next.
-        if self.capped:
-            return len(self.items) == self.per_page
-        return super().has_next
-
     def link_args(self, forward: bool) -> dict:
         """The query arguments of the next (forward) or previous page: its number and its cursor."""
         keys = self._query_args["listing"].sort
@@ -277,6 +264,6 @@ def keyset_page(session: Session, listing: ListQuery, *, per_page: int) -> Keyse
     restarted = cursor is None and page > OFFSET_PAGES
     result = KeysetPage(page=1 if restarted else page, per_page=per_page, max_per_page=per_page, error_out=False,
                         session=session, rows=listing.rows, total=listing.total, listing=listing,
-                        cursor=(cursor, forward))
+                        cursor=(cursor, forward), count_cap=listing.count_cap)
     result.restarted = restarted
     return result

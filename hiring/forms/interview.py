@@ -100,14 +100,20 @@ def initial_data(scorecard: Scorecard | None) -> dict:
     return data
 
 
-def to_input(form: ScorecardFormBase) -> ScorecardInput:
-    """What the interviewer typed, as plain values for the service (the form has validated the choices)."""
+def item_answers(form) -> dict[str, Answer]:
+    """Each item's rating and evidence as typed (the scorecard's and the week-5 review's), for the services."""
     answers = {}
     for item in form.items:
         choice = form[f"rating_{item.key}"].data
         answers[item.key] = Answer(score=int(choice) if choice and choice.isdigit() else None,
                                    no_evidence=choice == NO_EVIDENCE,
                                    evidence=form[f"evidence_{item.key}"].data or "")
+    return answers
+
+
+def to_input(form: ScorecardFormBase) -> ScorecardInput:
+    """What the interviewer typed, as plain values for the service (the form has validated the choices)."""
+    answers = item_answers(form)
     recommendation = form.recommendation.data
     return ScorecardInput(
         answers=answers, key_takeaways=form.key_takeaways.data or "",

@@ -8,7 +8,7 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from hiring.forms import options
-from hiring.forms.interview import NO_EVIDENCE, RATING_CHOICES, TEXT_MAX, _strip, unknown_items
+from hiring.forms.interview import NO_EVIDENCE, RATING_CHOICES, TEXT_MAX, _strip, item_answers, unknown_items
 from hiring.interviews.items import Answer, Item
 from hiring.models import ValuesReview
 
@@ -56,10 +56,4 @@ def initial_data(review: ValuesReview | None) -> dict:
 
 def to_answers(form: ReviewFormBase) -> dict[str, Answer]:
     """What was typed, as plain values for the service (the form has validated the choices)."""
-    answers = {}
-    for item in form.items:
-        choice = form[f"rating_{item.key}"].data
-        answers[item.key] = Answer(score=int(choice) if choice and choice.isdigit() else None,
-                                   no_evidence=choice == NO_EVIDENCE,
-                                   evidence=form[f"evidence_{item.key}"].data or "")
-    return answers
+    return item_answers(form)
