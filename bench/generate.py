@@ -122,12 +122,14 @@ def generate(app, size: Size, *, quiet: bool = False, audit: bool = True, now_s:
     from bench.funnel import application_columns, candidate_columns, funnel, self_identification_columns
     from bench.funnel import stage_change_columns
     from bench.loader import Loader
+    from bench.reviews import week5_reviews
     from bench.scorecards import CARDS_PER_APPLICATION, assignment_columns, interviews, scorecard_columns
     from hiring.demo.seed import DEMO_PASSWORD
     from hiring.extensions import db
     from hiring.models import (Application, AuditEvent, Candidate, CoreValue, Enrollment, EnrollmentTask, Hire,
                                InterviewAssignment, Job, OfferPolicy, ProgrammeTask, QuitOffer, Rating, Requirement,
-                               Role, Scorecard, SelfIdentification, StageChange, User)
+                               Role, Scorecard, SelfIdentification, StageChange, User, ValuesReview,
+                               ValuesReviewRating)
     from hiring.models.packed_ratings import pack_missing
     from hiring.scoring.service import recompute_all
 
@@ -195,6 +197,11 @@ def generate(app, size: Size, *, quiet: bool = False, audit: bool = True, now_s:
             load.insert(Enrollment.__table__, emp.enrollments)
             load.insert(EnrollmentTask.__table__, emp.tasks)
             load.insert(QuitOffer.__table__, emp.offers)
+            leniency = dict(zip(staff.interviewers.tolist(), staff.leniency.tolist()))
+            reviews = week5_reviews(size.seed, f.fit[f.app_candidate[emp.app]], emp.mentor, emp.graduated_s,
+                                    len(values), leniency, now_s)
+            load.insert(ValuesReview.__table__, reviews.reviews)
+            load.insert(ValuesReviewRating.__table__, reviews.ratings)
             if audit:
                 step = time.perf_counter()
                 events = auditlog.events(changes, iv, cards, emp)
@@ -244,9 +251,16 @@ def finish(conn: sa.Connection) -> None:
             if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
                 conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                      f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"))
+    # The counter rows the triggers kept through the bulk load (a million stage moves and millions of task
+    # ticks update a few hundred rows of stage_counts, every enrolment's task counts and every hire's offer
+    # mark) are left bloated: 68 MB for 232 rows of stage_counts at 1,000,000 candidates, which made the
+    # candidate list's total 21 ms instead of 0.3. A running company's autovacuum keeps them small as they
+    # change a few at a time; a bulk import of history rewrites them once (bench/RESULTS.md, "Counter rows").
+    autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
+    autocommit.exec_driver_sql("VACUUM (FULL) stage_counts, enrollments, hires")
     # What autovacuum leaves a settled database with: planner statistics, and a visibility map, without
     # which PostgreSQL cannot answer a count or a page of ids from an index alone.
-    conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM (ANALYZE)")
+    autocommit.exec_driver_sql("VACUUM (ANALYZE)")
 
 
 def counts(session) -> dict:

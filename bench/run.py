@@ -102,8 +102,9 @@ def run(url: str, repeat: int = 20, cold_repeat: int = 5, pdf_repeat: int = 5, h
         if site is not None:
             careers.pages(bench, app, site)
         csrf = {role: client.csrf_token for role, client in clients.items()}
-        writes = prepare(app, csrf, n_scorecards=repeat + 2 + 2 * cold_repeat, n_moves=2 * cold_repeat,
-                         n_offers=cold_repeat)
+        # Per cold repetition: two scorecard steps, a move, two offers (and room for the fallbacks).
+        writes = prepare(app, csrf, n_scorecards=repeat + 2 + 2 * cold_repeat, n_moves=3 * cold_repeat,
+                         n_offers=2 * cold_repeat)
         try:
             coldpages.measure(bench, clients, writes, runner, cold_repeat, since)
             page_list.submit_scorecards(bench, clients["interviewer"], writes, repeat)

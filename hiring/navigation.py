@@ -57,12 +57,14 @@ NAV_GROUPS = (
     NavGroup(_l("The Offer"), "offer", (
         NavItem(_l("The Offer"), "offer.index"),
         NavItem(_l("Retention"), "analytics.offers"),
-    ), ("offer.", "analytics.", "reports.retention")),
+        NavItem(_l("Departure reviews"), "offer.departure_reviews"),
+    ), ("offer.", "analytics.offers", "analytics.chart", "reports.retention")),
     NavGroup(_l("Insight"), "insight", (
         NavItem(_l("Calibration"), "scoring.calibration"),
         NavItem(_l("Fairness"), "reports.fairness"),
+        NavItem(_l("Does it predict?"), "analytics.prediction"),
         NavItem(_l("Model"), "scoring.retention_model"),
-    ), ("scoring.", "reports.fairness")),
+    ), ("scoring.", "reports.fairness", "analytics.prediction")),
     # In context: the role is "Admin" too, which Dutch calls "Beheerder"; the menu is "Beheer".
     NavGroup(lazy_pgettext("navigation", "Admin"), "admin", (
         NavItem(_l("Users"), "admin.users"),

@@ -32,6 +32,9 @@ def _test_config(database_url: str, **extra) -> dict:
         "FILE_TEXT_BACKGROUND": False,
         # Messages stay queued in the outbox, where tests read them; the outbox's tests turn sending on.
         "MAIL_BACKGROUND": False,
+        # A change of the similarity phrases recounts the scorecards in its request; tests/test_similarity.py
+        # turns the task runner on and waits for it.
+        "SIMILARITY_RECOUNT_BACKGROUND": False,
     }
     config.update(extra)
     return config

@@ -12,6 +12,7 @@ import pytest
 
 from hiring.extensions import db
 from hiring.models import (
+    EndReason,
     FileKind,
     InterviewKind,
     ProgrammeTask,
@@ -69,6 +70,8 @@ MATRIX = [
     row("/admin/rejection-reasons/999999/edit", admin=404, hr=404),
     row("/analytics/offer", **HR),
     row("/analytics/offer/all.svg", **HR),
+    row("/analytics/prediction", **HR),
+    row("/analytics/prediction/week5.svg", **HR),
     row("/scoring/calibration", **HR),
     row("/scoring/model", **HR),
     row("/reports/fairness", **HR),
@@ -93,6 +96,8 @@ MATRIX = [
     row("/values/new", admin=200, hr=200),
     row("/values/{value}/edit", admin=200, hr=200),
     row("/values/999999/edit", admin=404, hr=404),
+    # The company's similarity phrases (tests/test_similarity.py): admins and HR.
+    row("/values/similarity", admin=200, hr=200),
     row("/jobs/", **R),
     row("/jobs/new", **R),
     row("/jobs/{job}", **R),
@@ -171,6 +176,14 @@ MATRIX = [
     row("/offer/{other_offer}/decide?choice=stayed", admin=200, hr=200),
     row("/offer/{offer}/correct", admin=200),
     row("/offer/999999/decide?choice=stayed", admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
+    # Departure reviews (tests/test_departure_reviews.py): the mentor's and HR's; only for those who left in
+    # their first year or took The Offer (the hire still employed has none); the figures are HR's.
+    row("/offer/departure-reviews", admin=200, hr=200, recruiter=200, interviewer=200),
+    row("/offer/departure-reviews/{left}", admin=200, hr=200, interviewer=200),
+    row("/offer/departure-reviews/{other_left}", admin=200, hr=200),
+    row("/offer/departure-reviews/{hire}", admin=404, hr=404, interviewer=404),
+    row("/offer/departure-reviews/999999", admin=404, hr=404, recruiter=404, interviewer=404),
+    row("/offer/values-false-positives", admin=200, hr=200),
 ]
 
 # Reached by a signed link, whoever is signed in (tests/test_careers_status.py tries the links).
@@ -201,6 +214,9 @@ def world(app):
     other_new_hire = factories.user(Role.NEW_HIRE)
     other_hire = factories.hire(start=start, user_id=other_new_hire.id, mentor_id=other_interviewer.id)
     enrollment, other_enrollment = enrol(db.session, hire, start), enrol(db.session, other_hire, start)
+    ended = dict(end_date=date.today() - timedelta(days=5), end_reason=EndReason.RESIGNED)
+    left = factories.hire(start=start, mentor_id=users["interviewer"].id, **ended)
+    other_left = factories.hire(start=start, mentor_id=other_interviewer.id, **ended)
     offers = [QuitOffer(hire=h, amount_minor=400_000, currency="USD", offered_at=utcnow(),
                         deadline=utcnow() + timedelta(days=7)) for h in (hire, other_hire)]
     db.session.add_all(offers)
@@ -213,7 +229,7 @@ def world(app):
            "my_assignment": my_assignment.id, "other_assignment": other_assignment.id, "task": task.id,
            "enrollment": enrollment.id, "other_enrollment": other_enrollment.id, "offer": offers[0].id,
            "other_offer": offers[1].id, "report_job": report_job, "cv": cv.id,
-           "other_candidate": other.candidate_id}
+           "other_candidate": other.candidate_id, "hire": hire.id, "left": left.id, "other_left": other_left.id}
     yield {role: u.email for role, u in users.items()}, ids
 
 
@@ -242,7 +258,8 @@ def test_every_get_endpoint_is_in_the_table(app):
     for url, _codes in MATRIX:
         path = url.split("?")[0]
         for name in ("report_job", "other_candidate", "cv", "other_enrollment", "other_assignment", "my_assignment",
-                     "other_offer", "enrollment", "candidate", "value", "offer", "other", "mine", "task", "job"):
+                     "other_offer", "enrollment", "candidate", "value", "offer", "other", "mine", "task", "job",
+                     "other_left", "left", "hire"):
             path = path.replace("{" + name + "}", "1")
         covered.add(adapter.match(path, method="GET")[0])
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods}

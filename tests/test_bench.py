@@ -52,6 +52,9 @@ def test_generator_fills_a_consistent_company(company):
     assert counts["ratings"] > 5 * counts["scorecards"]
     assert counts["enrollment_tasks"] == 18 * counts["enrollments"]
     assert counts["audit_events"] > counts["scorecards"]
+    # The graduates' mentors' week-5 reviews (bench/reviews.py), every core value rated.
+    assert 0 < counts["values_reviews"] <= counts["enrollments"]
+    assert counts["values_review_ratings"] == counts["values_reviews"] * counts["core_values"]
     app = bench_app(url)
     try:
         with app.app_context():
@@ -130,7 +133,7 @@ def test_floors_warm_and_cold_pages_with_the_runner_in_threads(company):
         assert all(r.times and "FAILED" not in r.note for r in bench.results), [r.note for r in bench.results]
         before = _state(app)
         csrf = {role: client.csrf_token for role, client in clients.items()}
-        writes = prepare(app, csrf, n_scorecards=5, n_moves=2, n_offers=1)
+        writes = prepare(app, csrf, n_scorecards=6, n_moves=3, n_offers=2)
         try:
             coldpages.measure(bench, clients, writes, runner, 1, since, timeout=60)
             submit_scorecards(bench, clients["interviewer"], writes, 1)

@@ -149,6 +149,34 @@ def test_seed_demo_makes_a_believable_company_once(runner):
     assert offsets["Sam Okafor"].low > 0 and offsets["Ruth Verhoeven"].high < 0
     assert offsets["Iris Kramer"].low < 0 < offsets["Iris Kramer"].high
 
+    # The week-5 reviews: every graduate's mentor wrote one (but half the newest graduates'), and what "Does our
+    # interview predict?" finds is what the README says: the values ratings predict the reviews, the vague
+    # value least, and with requirements fit who stays a year.
+    from hiring.analytics.prediction import AXIS_REQUIREMENTS, AXIS_VALUES, STAYED, WEEK5
+    from hiring.analytics.prediction_service import prediction_table
+    from hiring.models import ReviewKind, ValuesReview
+
+    graduates = count(sa.select(Enrollment.id).where(Enrollment.completed_on.is_not(None)))
+    mentors = count(sa.select(ValuesReview.id).where(ValuesReview.kind == ReviewKind.MENTOR))
+    assert graduates - 4 <= mentors < graduates
+    table = prediction_table(db.session, date.today())
+    rows = {row.item.name if row.item.kind != "axis" else row.item.key: row for row in table.rows}
+    assert rows[AXIS_VALUES].findings[WEEK5].verdict and rows[AXIS_VALUES].findings[STAYED].verdict
+    assert rows[AXIS_REQUIREMENTS].findings[STAYED].verdict
+    week5 = {name: row.findings[WEEK5].observed.r for name, row in rows.items() if row.item.kind == "value"}
+    assert min(week5, key=week5.get) == "Create fun and a little weirdness" and min(week5.values()) > 0
+
+    # Departure reviews of some first-year leavers, and one interviewer who writes of likeness.
+    from hiring.models import DepartureReview, User as Person
+
+    assert 10 <= count(sa.select(DepartureReview.id)) <= 20
+    similar = dict(db.session.execute(
+        sa.select(Person.name, sa.func.avg(sa.case((Scorecard.similarity_flags > 0, 1.0), else_=0.0)))
+        .join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
+        .join(Person, InterviewAssignment.interviewer_id == Person.id)
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED).group_by(Person.name)).all())
+    assert 0.08 <= similar.pop("Mehmet Aydin") <= 0.2 and max(similar.values()) < 0.03, similar
+
     # A full audit log: an event for every move, assignment, submitted scorecard, hire and offer, each with a
     # sentence in the log; and nothing the demo says happened lies in the future.
     from hiring.admin.audit_sentences import SENTENCES
@@ -162,6 +190,8 @@ def test_seed_demo_makes_a_believable_company_once(runner):
     assert events["hired"] == len(hires) and events["offer_made"] == count(sa.select(QuitOffer.id))
     assert events["offer_decided"] + events["offer_expired"] == len(decided)
     assert events["scorecard_amended"] >= 1 and events["task_signed_off"] > 1000
+    assert events["values_review_submitted"] == count(sa.select(ValuesReview.id))
+    assert events["departure_review_submitted"] == count(sa.select(DepartureReview.id))
     assert events["candidate_anonymised"] > 1000 and events["core_value_created"] == len(values)
     assert_nothing_in_the_future()
 

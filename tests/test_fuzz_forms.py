@@ -46,6 +46,7 @@ from hiring.bounds import MAX_ID
 from hiring.extensions import db
 from hiring.models import (
     DuplicateSuspicion,
+    EndReason,
     ErasureRequest,
     Enrollment,
     GateResult,
@@ -56,6 +57,7 @@ from hiring.models import (
     ProgrammeTask,
     QuitOffer,
     Role,
+    SimilarityPhrase,
     SignOff,
     Stage,
     SuspicionReason,
@@ -187,6 +189,9 @@ def _build_world() -> World:
     # A graduate without an offer and without a password yet (the set-password link), and a decided offer.
     graduate, eligible = hire("Gus Graduate", 40, password=False, graduated=True)
     stayer, stayed = hire("Sam Stayed", 60, graduated=True)
+    # Left in the first year: a departure review is due (hiring/offer/departure_review.py).
+    _leaver, left = hire("Lea Left", 90, graduated=True)
+    left.end_date, left.end_reason = TODAY - timedelta(days=2), EndReason.RESIGNED
     db.session.add_all([offer, QuitOffer(hire_id=stayed.id, amount_minor=400_000, currency="USD",
                                          offered_at=utcnow() - timedelta(days=10),
                                          deadline=utcnow() - timedelta(days=3), decision=OfferDecision.STAYED,
@@ -212,6 +217,9 @@ def _build_world() -> World:
     db.session.add(MessageTemplate(kind="application_received", language="nl", subject="Onderwerp", body="Tekst"))
     # A coded rejection reason (the list HR edits, and the move form's choice).
     reason = factories.rejection_reason("fuzz_reason", "Fuzz reason")
+    # A similarity phrase (the list HR and admins edit; tests/test_similarity.py).
+    phrase = SimilarityPhrase(phrase="fuzz phrase", folded="fuzz phrase")
+    db.session.add(phrase)
     db.session.flush()
     emails = {role.value: user.email for role, user in staff.items()} | {Role.NEW_HIRE.value: new_hire.email}
     ids = {"user_id": interviewer.id, "assignment_id": drafts[-1].id, "job_id": job.id,
@@ -219,7 +227,7 @@ def _build_world() -> World:
            "candidate_id": applied.candidate_id, "value_id": values[0].id,
            "enrollment_id": in_programme.enrollment.id, "programme_task_id": programme[0].id,
            "enrollment_task_id": waiting.id, "suspicion_id": pairs[0].id, "merge_id": merge.id, "request_id": asked.id,
-           "message_id": sent_mail.id, "reason_id": reason.id}
+           "message_id": sent_mail.id, "reason_id": reason.id, "phrase_id": phrase.id}
     tokens = {"pipeline.self_identification": selfid.make_token(applied.candidate_id),
               "auth.set_password": make_set_password_token(graduate),
               "auth.reset_password": make_reset_token(graduate)}

@@ -204,7 +204,7 @@ def test_pages_with_heavy_figures_show_their_age_and_never_compute_in_the_reques
 
     client = _sign_in_hr(app)
     pages = {"/scoring/calibration": "Interviewer calibration", "/reports/fairness": "Hiring funnel and fairness",
-             "/analytics/offer": "The Offer and retention"}
+             "/analytics/offer": "The Offer and retention", "/offer/values-false-positives": "Values false positives"}
     for url, title in pages.items():
         response = client.get(url)
         html = response.get_data(as_text=True)
@@ -340,7 +340,8 @@ def test_a_worker_finds_a_snapshot_by_its_makers_name_and_parameters(app):
     stored = db.session.get(Snapshot, f"fairness:v2:{job_id}")
     assert stored.versions == snapshots.versions(db.session, ("applications",))
     assert figures.fairness(job_id).computed_at == stored.computed_at  # served from what the worker stored
-    assert set(snapshots.MAKERS) == {"calibration", "fairness", "offer_statistics", "retention_chart"}
+    assert set(snapshots.MAKERS) == {"calibration", "fairness", "offer_statistics", "retention_chart",
+                                     "similarity", "values_false_positives", "prediction", "prediction_chart"}
 
 
 def test_every_model_an_aggregate_reads_names_its_topic():
@@ -423,21 +424,24 @@ def test_refresh_figures_computes_the_dashboards_figures_and_brings_stored_ones_
     db.session.commit()
     result = runner.invoke(args=["refresh-figures"])
     assert result.exit_code == 0, result.output
-    assert "9 stored figures are up to date" in result.output
+    assert "18 stored figures are up to date" in result.output
     db.session.expire_all()
     assert set(db.session.scalars(sa.select(Snapshot.name))) == {
-        "calibration:v2", "fairness:v2:all", "offer-statistics",
-        *(f"retention-chart:{which}:{locale}" for which in ("all", "band", "cohort") for locale in ("en", "nl"))}
+        "calibration:v2", "fairness:v2:all", "offer-statistics", "similarity:v1", "values-false-positives:v1",
+        "prediction:v1",
+        *(f"retention-chart:{which}:{locale}" for which in ("all", "band", "cohort") for locale in ("en", "nl")),
+        *(f"prediction-chart:{outcome}:{locale}" for outcome in ("week5", "stayed", "stayed_no_offer")
+          for locale in ("en", "nl"))}
     snapshots.snapshot("fairness", wait=True, job_id=job.id)
     factories.application(job)  # every snapshot on applications is stale now; calibration is not
     db.session.commit()
     before = dict(db.session.execute(sa.select(Snapshot.name, Snapshot.computed_at)).all())
-    assert "10 stored figures are up to date" in runner.invoke(args=["refresh-figures"]).output
+    assert "19 stored figures are up to date" in runner.invoke(args=["refresh-figures"]).output
     db.session.expire_all()
     after = dict(db.session.execute(sa.select(Snapshot.name, Snapshot.computed_at)).all())
     changed = {name for name in after if after[name] != before[name]}
-    assert changed == {"fairness:v2:all", f"fairness:v2:{job.id}", "offer-statistics",
-                       *(name for name in after if name.startswith("retention-chart:"))}
+    assert changed == {"fairness:v2:all", f"fairness:v2:{job.id}", "offer-statistics", "prediction:v1",
+                       *(name for name in after if name.startswith(("retention-chart:", "prediction-chart:")))}
 
 
 def test_a_snapshot_no_maker_makes_any_more_is_deleted_by_the_next_refresh(app):

@@ -104,6 +104,9 @@ SENTENCES = {
     "core_value_retired": _l("Retired the core value %(value)s."),
     "core_value_restored": _l("Restored the core value %(value)s."),
     "core_value_deleted": _l("Deleted the core value %(value)s."),
+    # The similarity guard's list (the phrases are the company's words, not anyone's data; the event keeps the id)
+    "similarity_phrase_added": _l("Added a phrase to the list of similarity phrases."),
+    "similarity_phrase_removed": _l("Removed a phrase from the list of similarity phrases."),
     # onboarding
     "programme_task_added": _l("Added the task %(task)s to week %(week)s of the programme."),
     "programme_task_updated": _l("Changed the programme task %(task)s (week %(week)s)."),
@@ -122,6 +125,7 @@ SENTENCES = {
     "offer_decided": _l("Recorded the decision of %(new_hire)s on The Offer: %(decision)s."),
     "offer_corrected": _l("Corrected the decision of %(new_hire)s on The Offer."),
     "offer_expired": _l("The Offer to %(new_hire)s expired without a decision."),
+    "departure_review_submitted": _l("Submitted the departure review of %(new_hire)s."),
     # messages
     "message_template_saved": _l("Saved the company's wording of a message (%(message_kind)s, %(language)s)."),
     "message_template_reset": _l("Put a message back to its default wording (%(message_kind)s, %(language)s)."),
@@ -133,7 +137,9 @@ ENTITY_LABELS = {
     "application": _l("Application"),
     "candidate": _l("Candidate"),
     "core_value": _l("Core value"),
+    "departure_review": _l("Departure review"),
     "enrollment": _l("Onboarding"),
+    "similarity_phrase": _l("Similarity phrase"),
     "enrollment_task": _l("Onboarding task"),
     "import": _l("Import"),
     "interview_assignment": _l("Interview"),
@@ -399,6 +405,8 @@ def _values(event: AuditEvent, namer: _Namer) -> _Values:
     if kind == "quit_offer":
         values["new_hire"] = (namer.person_of("hire", d["hire_id"]) if "hire_id" in d
                               else namer.person_of("quit_offer", ident))
+    if kind == "departure_review" and "hire_id" in d:
+        values["new_hire"] = namer.person_of("hire", d["hire_id"])
     for key in ("from_stage", "to_stage"):
         if key in d:
             values[key] = _label(STAGE_LABELS, d[key])

@@ -116,3 +116,61 @@ def _retention_chart(which: str, locale: str) -> Recipe[str]:
 def retention_chart(which: str, locale: str, *, wait: bool = False) -> Cached[str]:
     """A retention chart as SVG text ('all', 'band' or 'cohort'), in a language."""
     return snapshots.snapshot("retention_chart", wait=wait, which=which, locale=locale)
+
+
+@snapshots.maker("prediction", warm=({},))
+def _prediction() -> Recipe:
+    from hiring.analytics.prediction_service import prediction_table
+
+    day = today()
+    # Submitted week-5 reviews are "hires" rows (models/values_reviews.py); "staying a year" moves with the day.
+    return Recipe("prediction:v1", ("applications", "catalogue", "hires", "scorecards"),
+                  lambda session: prediction_table(session, day), extra=f";today={day.isoformat()}")
+
+
+def prediction(*, wait: bool = False) -> Cached:
+    """Does our interview predict: every item against the week-5 review and staying a year."""
+    return snapshots.snapshot("prediction", wait=wait)
+
+
+PREDICTION_CHART_TITLES = {"week5": _l("Interview ratings and the mentor's week-5 review"),
+                           "stayed": _l("Interview ratings and staying one year"),
+                           "stayed_no_offer": _l("Interview ratings and staying one year, The Offer's takers left out")}
+
+
+def prediction_rows(table, outcome: str) -> list[tuple[str, float, float, float, float | None]]:
+    """The chart's rows: the items with figures shown (MIN_N and over), with their names as the page gives them."""
+    rows = []
+    for row in table.rows:
+        finding = row.findings.get(outcome)
+        if finding is not None and finding.shown:
+            name = row.item.name if row.item.job is None else f"{row.item.name} ({row.item.job})"
+            corrected = finding.corrected.r if finding.corrected else None
+            rows.append((name, finding.observed.r, finding.observed.low, finding.observed.high, corrected))
+    return rows
+
+
+@snapshots.maker("prediction_chart", warm=tuple({"outcome": outcome, "locale": locale}
+                                                for outcome in PREDICTION_CHART_TITLES for locale in SUPPORTED_LOCALES))
+def _prediction_chart(outcome: str, locale: str) -> Recipe[str]:
+    from hiring.analytics.charts import forest_svg
+
+    if outcome not in PREDICTION_CHART_TITLES or locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"no prediction chart {outcome!r} in {locale!r}")
+    day = today()
+
+    def draw(session: Session) -> str:
+        with force_locale(locale):
+            # The table from its own snapshot (computed once for the page and every chart), of the same day.
+            return forest_svg(prediction_rows(prediction(wait=True).value, outcome),
+                              str(PREDICTION_CHART_TITLES[outcome]), _("Correlation (r) with its 95% interval"),
+                              locale=locale, observed_label=_("observed"),
+                              corrected_label=_("corrected for range restriction"))
+
+    return Recipe(f"prediction-chart:{outcome}:{locale}", ("applications", "catalogue", "hires", "scorecards"), draw,
+                  extra=f";today={day.isoformat()}")
+
+
+def prediction_chart(outcome: str, locale: str, *, wait: bool = False) -> Cached[str]:
+    """A forest plot of every item against one outcome, as SVG text, in a language."""
+    return snapshots.snapshot("prediction_chart", wait=wait, outcome=outcome, locale=locale)

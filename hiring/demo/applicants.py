@@ -46,7 +46,7 @@ def _interviewed(demo, rng: random.Random, application: Application, latent, sin
         interview(rng, application, person, kind, ability=ability, fit=fit, lenience=demo.lenience[person.id],
                   values=demo.values, assigned_by=demo.recruiter, status=ScorecardStatus.SUBMITTED,
                   assigned_at=since + timedelta(hours=rng.randint(2, 30)), words=demo.content, weak=demo.weak,
-                  truth=truth)
+                  truth=truth, similar=demo.similar)
         for kind, person in zip(InterviewKind, rng.sample(demo.interviewers, 3))]
     last = max(a.scorecard.submitted_at for a in assignments)
     store_scores(application, application.job, demo.values, assignments, scored_at=last)

@@ -18,6 +18,8 @@ from hiring.models import (
     AuditEvent,
     Candidate,
     CoreValue,
+    DepartureReview,
+    DepartureReviewValue,
     Enrollment,
     EnrollmentTask,
     Hire,
@@ -34,6 +36,8 @@ from hiring.models import (
     ScorecardStatus,
     Stage,
     StageChange,
+    ValuesReview,
+    Verdict,
 )
 
 
@@ -136,6 +140,22 @@ def _onboarding_and_offers(session: Session, at_day) -> list[dict]:
         actor_id, at = last_sign_off.get(enrollment_id, (None, at_day(completed_on)))
         events.append(_event(at, actor_id, "graduated", "enrollment", enrollment_id, hire_id=hire_id,
                              completed_on=completed_on.isoformat()))
+    for review_id, enrollment_id, hire_id, actor_id, kind, at in session.execute(
+            sa.select(ValuesReview.id, ValuesReview.enrollment_id, Enrollment.hire_id, ValuesReview.reviewer_id,
+                      ValuesReview.kind, ValuesReview.submitted_at)
+            .join(Enrollment, ValuesReview.enrollment_id == Enrollment.id)
+            .where(ValuesReview.submitted_at.is_not(None))):
+        events.append(_event(at, actor_id, "values_review_submitted", "values_review", review_id,
+                             enrollment_id=enrollment_id, hire_id=hire_id, kind=kind.value))
+    for review_id, hire_id, actor_id, at, not_shown in session.execute(
+            sa.select(DepartureReview.id, DepartureReview.hire_id, DepartureReview.submitted_by_id,
+                      DepartureReview.submitted_at,
+                      sa.select(sa.func.count()).where(DepartureReviewValue.review_id == DepartureReview.id,
+                                                       DepartureReviewValue.verdict == Verdict.NOT_SHOWN)
+                      .scalar_subquery())
+            .where(DepartureReview.submitted_at.is_not(None))):
+        events.append(_event(at, actor_id, "departure_review_submitted", "departure_review", review_id,
+                             hire_id=hire_id, not_shown=not_shown))
     for offer in session.scalars(sa.select(QuitOffer)):
         events.append(_event(offer.offered_at, offer.offered_by_id, "offer_made", "quit_offer", offer.id,
                              hire_id=offer.hire_id, amount_minor=offer.amount_minor, currency=offer.currency,

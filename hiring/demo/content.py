@@ -167,6 +167,32 @@ EVIDENCE = {
     4: ["Two specific examples, with results they could measure.", "Went further than asked, unprompted."],
     5: ["Several strong, recent examples; others learned from them.", "Exceptional: led others to do the same."],
 }
+# Evidence that speaks of likeness, not behaviour: the similarity guard's phrases (migration 0029) find it.
+LIKENESS = ["Fits in with the team straight away; a good vibe.", "One of us: I would have a beer with them.",
+            "We clicked at once; reminds me of myself at that age."]
+# Departure reviews (hiring/demo/reviews.py): blameless, about what the process missed.
+DEPARTED = ["Resigned after a few months: the shifts on the phones did not suit them, they told us.",
+            "Left for a job closer to home; the team was sorry to see them go.",
+            "Let go after repeated no-shows; the mentor had raised it in week 4."]
+DEPARTED_OFFER = ["Took The Offer at the end of the programme: the calls were not what they had expected."]
+LESSONS = ["The interview did not ask how they handle a hard day on the phones; add a question on it.",
+           "The job description undersold the evening shifts; say so plainly.",
+           "Nothing we could have seen sooner, as far as we can tell."]
+# The mentor's week-5 values review (hiring/demo/reviews.py): what the mentor saw in five weeks.
+WEEK5_EVIDENCE = {
+    1: ["In five weeks I did not see this once; when it was needed, they left it to others."],
+    2: ["Now and then, when asked; not yet of their own accord."],
+    3: ["Showed it on the phones most days, as we would expect of someone new."],
+    4: ["Often and unprompted: on week 4's shifts colleagues came to them with questions."],
+    5: ["Every day, and it rubbed off: the cohort picked it up from them."],
+}
+SELF_EVIDENCE = {
+    1: ["I found this hard and need help with it."],
+    2: ["I am still learning this."],
+    3: ["I did this when the calls asked for it."],
+    4: ["I did this often, and enjoyed it."],
+    5: ["This is what I am best at."],
+}
 TAKEAWAYS = [
     "Warm and clear; would do well with customers.",
     "Strong on the job but hesitant on the values questions.",

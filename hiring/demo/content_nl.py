@@ -157,6 +157,29 @@ EVIDENCE = {
     5: ["Meerdere sterke, recente voorbeelden; anderen leerden ervan.", "Uitzonderlijk: bracht anderen ertoe hetzelfde te doen."],
 }
 NOT_ASKED = "De vraag kwam niet aan bod."
+LIKENESS = ["Past erbij, meteen; een goede vibe.", "Echt een van ons: ik zou zo een biertje met deze kandidaat drinken.",
+            "Het klikte meteen; net als ik op die leeftijd."]
+DEPARTED = ["Nam na een paar maanden ontslag: de diensten aan de telefoon pasten niet bij deze collega, zo hoorden we.",
+            "Vertrok voor een baan dichter bij huis; het team vond het jammer.",
+            "Ontslagen na herhaald niet verschijnen; de mentor had het in week 4 al aangekaart."]
+DEPARTED_OFFER = ["Nam The Offer aan aan het eind van het programma: de gesprekken waren anders dan verwacht."]
+LESSONS = ["In het interview vroegen we niet hoe iemand een zware dag aan de telefoon doorkomt; voeg die vraag toe.",
+           "De vacature zei te weinig over de avonddiensten; zeg het voortaan duidelijk.",
+           "Niets wat we eerder hadden kunnen zien, voor zover we weten."]
+WEEK5_EVIDENCE = {
+    1: ["In vijf weken heb ik dit geen keer gezien; als het nodig was, liet hij of zij het aan anderen over."],
+    2: ["Af en toe, als erom gevraagd werd; nog niet uit zichzelf."],
+    3: ["Liet het de meeste dagen aan de telefoon zien, zoals we van iemand die nieuw is verwachten."],
+    4: ["Vaak en uit zichzelf: in week 4 kwamen collega's met hun vragen naar deze nieuwe collega."],
+    5: ["Elke dag, en het werkte aanstekelijk: de hele groep nam het over."],
+}
+SELF_EVIDENCE = {
+    1: ["Dit vond ik moeilijk; ik heb er hulp bij nodig."],
+    2: ["Dit ben ik nog aan het leren."],
+    3: ["Dit deed ik als de gesprekken erom vroegen."],
+    4: ["Dit deed ik vaak, en met plezier."],
+    5: ["Hier ben ik het beste in."],
+}
 TAKEAWAYS = [
     "Warm en duidelijk; zou het goed doen met klanten.",
     "Sterk op de functie, maar aarzelend bij de vragen over de waarden.",

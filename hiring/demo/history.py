@@ -3,6 +3,7 @@ in the programme now, and one just graduated with its offers open."""
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -28,6 +29,8 @@ from hiring.onboarding.enrolment import enrol
 
 PROGRAMME_DAYS = 35
 TAKEN_PER_HUNDRED = 1  # the seed articles: about 1% take the money
+ABILITY_EFFECT = 0.9   # on the log of the time to leaving after graduation, per point of ability (values fit: 1.8)
+LATER_SEED = 29
 
 
 def _hire(demo: Demo, start: date, *, login: tuple[str, str] | None = None, password: str | None = None,
@@ -47,7 +50,7 @@ def _hire(demo: Demo, start: date, *, login: tuple[str, str] | None = None, pass
             interview(rng, application, person, kind, ability=ability, fit=fit, lenience=demo.lenience[person.id],
                       values=demo.values, assigned_by=demo.recruiter, status=ScorecardStatus.SUBMITTED,
                       assigned_at=applied_at + timedelta(days=8), words=demo.content, weak=demo.weak,
-                      truth=truth)
+                      truth=truth, similar=demo.similar)
             for kind, person in zip(InterviewKind, people)
         ]
         store_scores(application, job, demo.values, assignments, scored_at=applied_at + timedelta(days=20))
@@ -64,6 +67,7 @@ def _hire(demo: Demo, start: date, *, login: tuple[str, str] | None = None, pass
     hire = Hire(application=application, user=user, start_date=start, mentor_id=rng.choice(demo.interviewers).id,
                 created_at=last)
     demo.session.add(hire)
+    demo.hidden[hire] = (fit, ability, truth)  # what work shows again: reviews.py, and the time to leaving
     return hire, fit
 
 
@@ -122,6 +126,7 @@ def _past_cohorts(demo: Demo) -> None:
             hires.append(_hire(demo, cohort_start))
     demo.session.flush()  # the hires' logins get their ids, which their ticked tasks point at
     takers = set(rng.sample(range(len(hires)), max(1, round(len(hires) * TAKEN_PER_HUNDRED / 100))))
+    later = random.Random(LATER_SEED)
     for i, (hire, fit) in enumerate(hires):
         # Time to leaving: shorter for a weaker values fit, which is what the retention curves show.
         mean_days = 1100 * math.exp(1.8 * (fit - 3.9))
@@ -138,9 +143,17 @@ def _past_cohorts(demo: Demo) -> None:
         if decision is OfferDecision.TAKEN:
             _end(hire, (offer.decided_at.date() - hire.start_date).days, EndReason.OFFER_ACCEPTED)
             continue
-        stays_days = max(stays_days, (offer.decided_at.date() - hire.start_date).days + 1)
+        floor = (offer.decided_at.date() - hire.start_date).days + 1
+        # The main generator is drawn exactly as before the ability's part was added, so that the rest of the
+        # demo (tuned by hand: its calibration, its pipeline) stays what it was; the reason of a departure that
+        # only the ability's part brings comes from a generator of its own.
+        roll = rng.random() if hire.start_date + timedelta(days=max(stays_days, floor)) < today else None
+        # After graduating, weaker ability on the job's requirements shortens the stay too (some are let go,
+        # some leave when the work does not suit them): so the requirements predict staying, as they should.
+        ability = demo.hidden[hire][1]
+        stays_days = max(floor, int(stays_days * math.exp(ABILITY_EFFECT * (ability - 3.9))))
         if hire.start_date + timedelta(days=stays_days) < today:
-            roll = rng.random()
+            roll = later.random() if roll is None else roll
             reason = EndReason.RESIGNED if roll < 0.75 else EndReason.DISMISSED if roll < 0.9 else EndReason.OTHER
             _end(hire, stays_days, reason)
     for hire, _ in hires:
@@ -175,6 +188,10 @@ def _current_cohorts(demo: Demo) -> None:
 
 
 def add_history(demo: Demo) -> None:
-    """Past cohorts, present cohorts and the offers of both."""
+    """Past cohorts, present cohorts and the offers of both, and the week-5 values reviews of the graduates."""
+    from hiring.demo.reviews import add_departure_reviews, add_week5_reviews
+
     _past_cohorts(demo)
     _current_cohorts(demo)
+    add_week5_reviews(demo)
+    add_departure_reviews(demo)

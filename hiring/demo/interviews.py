@@ -49,10 +49,18 @@ def _recommendation(mean: float) -> Recommendation:
     return Recommendation.STRONG_NO
 
 
+# Evidence on a core value that speaks of likeness rather than behaviour ("fits in", "one of us"): what the
+# similarity guard counts on the calibration page. Mehmet Aydin writes it now and then for a candidate he
+# liked, the others rarely.
+WRITES_OF_LIKENESS = {"mehmet.aydin@demo.example": 0.04}
+RARELY = 0.002
+
+
 def interview(rng: random.Random, application: Application, interviewer: User, kind: InterviewKind, *,
               ability: float, fit: float, lenience: float, values: list[CoreValue], assigned_at: datetime,
               assigned_by: User, status: ScorecardStatus | None, words=english,
-              weak: frozenset = frozenset(), truth: dict | None = None) -> InterviewAssignment:
+              weak: frozenset = frozenset(), truth: dict | None = None,
+              similar: random.Random | None = None) -> InterviewAssignment:
     """An assignment; with a status, also its scorecard (a draft half filled in, or submitted). Items in `weak`
     are rated with the weak items' noise; `truth` holds the candidate's own deviation per item, shared by the
     interviewers of one application (pass the same dict to each)."""
@@ -77,6 +85,9 @@ def interview(rng: random.Random, application: Application, interviewer: User, k
         if score is not None:
             scores.append(score)
         evidence = rng.choice(words.EVIDENCE[score]) if score else words.NOT_ASKED
+        if similar is not None and what == "core_value" and score and score >= 3 and (
+                similar.random() < WRITES_OF_LIKENESS.get(interviewer.email, RARELY)):
+            evidence = similar.choice(words.LIKENESS)
         ratings.append(Rating(score=score, no_evidence=score is None, evidence=evidence,
                               **{what: item}))
     done_at = assignment.scheduled_for + timedelta(hours=rng.randint(1, 30))

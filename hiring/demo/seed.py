@@ -50,6 +50,7 @@ STAFF = [
     (Role.INTERVIEWER, "lisa.dewit@demo.example", "Lisa de Wit", -0.1),
 ]
 NEW_HIRE_LOGIN = ("newhire@demo.example", "Noor Benali")
+SIMILAR_SEED = 31
 LOGIN_ORDER = [Role.ADMIN, Role.HR, Role.RECRUITER, Role.INTERVIEWER, Role.NEW_HIRE]
 
 # How the sixty candidates of today spread over the stages.
@@ -87,6 +88,11 @@ class Demo:
         self.lenience: dict[int, float] = {}
         self.counter = 0
         self.counts: dict[str, int] = {}
+        # Each hire's hidden values fit and per-item deviation, which the week-5 review sees (demo/reviews.py).
+        self.hidden: dict = {}
+        # Evidence that speaks of likeness (hiring/demo/interviews.py): drawn from a generator of its own, so
+        # that adding it changed none of the demo's other figures.
+        self.similar = random.Random(SIMILAR_SEED)
 
     def past(self, moment: datetime) -> datetime:
         """`moment`, or a minute ago when it would lie ahead: what the demo says happened has happened."""
@@ -215,7 +221,7 @@ class Demo:
                         self.rng, application, person, kind, ability=ability, fit=fit,
                         lenience=self.lenience[person.id], values=self.values, assigned_by=self.recruiter,
                         assigned_at=applied_at + timedelta(days=3), status=status, words=self.content,
-                        weak=self.weak, truth=truth))
+                        weak=self.weak, truth=truth, similar=self.similar))
                 self.session.add_all(assignments)
                 store_scores(application, job, self.values, assignments, scored_at=last)
         self.session.flush()
@@ -240,6 +246,10 @@ def seed_demo(session: Session, seed: int = 2026, today: date | None = None, loc
     add_amendments(demo)  # with a random generator of its own too
     session.flush()
     add_rejection_reasons(session, random.Random(seed + 24))  # a coded reason on every rejection
+    from hiring.values.similarity_service import ensure_defaults, recount
+
+    ensure_defaults(session)
+    recount(session)  # the similarity flags, as submitting each scorecard would have set them
     add_audit_log(demo, current_app.config["PRIVACY_RETENTION_DAYS"])  # last: the events of all the above
     # The demo writes its scorecards directly, not through the submit service: pack their first versions as the
     # service would, so that the calibration reads them the fast way (hiring/models/packed_ratings.py).

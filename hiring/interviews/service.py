@@ -30,6 +30,7 @@ from hiring.models import (
 )
 from hiring.models.packed_ratings import pack
 from hiring.scoring.service import score_application
+from hiring.values.similarity_service import set_flags
 
 __all__ = ["Answer", "Incomplete", "ScorecardInput", "amend", "check_complete", "items_for", "load_assignment",
            "may_see_all", "save", "snapshot", "stale", "submitted_scorecards", "visible_scorecards"]
@@ -172,6 +173,7 @@ def save(session: Session, assignment: InterviewAssignment, user: User, data: Sc
     _write(scorecard, data, items, with_veto)
     if submit:
         scorecard.status, scorecard.submitted_at = ScorecardStatus.SUBMITTED, utcnow()
+        set_flags(session, scorecard)
     session.flush()
     if submit:
         # The ratings as first submitted, for the calibration; an amendment leaves them as they are.
@@ -219,6 +221,7 @@ def amend(session: Session, assignment: InterviewAssignment, user: User, data: S
                                  reason=reason.strip(), amended_by_id=user.id)
     session.add(revision)
     _write(scorecard, data, items, with_veto)
+    set_flags(session, scorecard)
     session.flush()
     record(session, actor_id=user.id, action="scorecard_amended", entity_type="scorecard", entity_id=scorecard.id,
            application_id=assignment.application_id, revision_id=revision.id, version=scorecard.version,

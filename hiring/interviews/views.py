@@ -14,6 +14,7 @@ from hiring.extensions import db
 from hiring.forms.interview import initial_data, scorecard_form, to_input, unknown_items
 from hiring.interviews import comparison, service
 from hiring.models import Application, InterviewKind, Role, ScorecardStatus
+from hiring.values import similarity_service
 
 bp = Blueprint("interviews", __name__, url_prefix="/interviews")
 STAFF_AND_INTERVIEWERS = (*RECRUITING, Role.INTERVIEWER)
@@ -33,19 +34,28 @@ def _is_submitted(assignment) -> bool:
     return assignment.scorecard is not None and assignment.scorecard.status is ScorecardStatus.SUBMITTED
 
 
+def _form_page(form, assignment, status: int = 200):
+    """The scorecard form, with the similarity notes of what is typed in its values' evidence and veto."""
+    texts = {f"evidence_{item.key}": form[f"evidence_{item.key}"].data for item in form.items if item.kind == "v"}
+    if form.with_veto:
+        texts["veto_reason"] = form.veto_reason.data
+    return render_template("interviews/form.html", form=form, assignment=assignment,
+                           **similarity_service.form_context(db.session, texts)), status
+
+
 def _fill_in(assignment, *, amend: bool):
     """The form, shown or posted: on any refusal it comes back with every typed value kept."""
     items = service.items_for(db.session, assignment)
     with_veto = assignment.kind is InterviewKind.VALUES
     if request.method != "POST":
         form = scorecard_form(items, with_veto, amend, data=initial_data(assignment.scorecard))
-        return render_template("interviews/form.html", form=form, assignment=assignment)
+        return _form_page(form, assignment)
     form = scorecard_form(items, with_veto, amend)
     if unknown_items(request.form, items):
         raise DomainError(_("The form names items that are not on this scorecard. Nothing was saved; open the "
                             "scorecard again."))
     if not form.validate_on_submit():
-        return render_template("interviews/form.html", form=form, assignment=assignment), 400
+        return _form_page(form, assignment, 400)
     submit = bool(form.submit.data)
     try:
         if amend:
@@ -63,7 +73,7 @@ def _fill_in(assignment, *, amend: bool):
             if name in form:
                 form[name].errors = [*form[name].errors, message]
         flash(error.message, "error")
-        return render_template("interviews/form.html", form=form, assignment=assignment), error.status
+        return _form_page(form, assignment, error.status)
     if amend:
         flash(_("Your scorecard is amended; the earlier version is kept."), "success")
     elif submit:
@@ -106,8 +116,13 @@ def view(assignment_id: int):
         abort(403)
     if not _is_submitted(assignment):
         abort(404)  # drafts are their author's alone
-    return render_template("interviews/view.html", assignment=assignment, card=assignment.scorecard,
-                           items=service.items_for(db.session, assignment), own=own)
+    card = assignment.scorecard
+    # The author's own note of evidence that speaks of likeness (the list read only when some does).
+    similar = (similarity_service.hints(similarity_service.matcher(db.session),
+                                        {f"v{r.core_value_id}": r.evidence for r in card.ratings if r.core_value_id})
+               if own and card.similarity_flags else {})
+    return render_template("interviews/view.html", assignment=assignment, card=card,
+                           items=service.items_for(db.session, assignment), own=own, similar=similar)
 
 
 @bp.route("/applications/<int:application_id>/compare")

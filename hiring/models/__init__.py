@@ -11,6 +11,7 @@ from hiring.models.candidates import (
     Stage,
     StageChange,
 )
+from hiring.models.departure_reviews import DepartureReview, DepartureReviewStatus, DepartureReviewValue, Verdict
 from hiring.models.duplicates import CandidateMerge, DuplicateSuspicion, SuspicionReason, SuspicionState
 from hiring.models.erasure_requests import ErasureRequest
 from hiring.models.files import FileChunk, StoredFile
@@ -31,6 +32,7 @@ from hiring.models.notifications import NotificationOptOut, NotificationPreferen
 from hiring.models.offer import OfferDecision, OfferPolicy, OfferTiming, QuitOffer
 from hiring.models.packed_ratings import PackedRatings
 from hiring.models.rejection_reasons import RejectionReason
+from hiring.models.similarity import SimilarityPhrase
 from hiring.models.outbox import OutboxAttachment, OutboxMessage
 from hiring.models.onboarding import (
     WEEKS,
@@ -54,9 +56,10 @@ __all__ = [
     "JobQuestion", "JobStatus", "OfferDecision", "OfferPolicy", "OfferTiming", "OutboxAttachment", "OutboxMessage", "ProgrammeTask", "QuitOffer",
     "PackedRatings",
     "NotificationOptOut", "NotificationPreference", "ReminderSent",
-    "MessageTemplate", "RejectionReason",
+    "MessageTemplate", "RejectionReason", "SimilarityPhrase",
     "Rating", "Recommendation", "Requirement", "Role", "Scorecard", "ScorecardRevision",
     "ScorecardStatus", "SelfIdentification", "SignOff", "Snapshot", "Stage", "StageChange", "StageCount", "StoredFile", "SuspicionReason",
     "SuspicionState", "Task", "TaskOwner",
     "ReviewKind", "ReviewStatus", "User", "UserSession", "ValuesReview", "ValuesReviewRating", "WEEKS", "utcnow",
+    "DepartureReview", "DepartureReviewStatus", "DepartureReviewValue", "Verdict",
 ]

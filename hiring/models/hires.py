@@ -33,6 +33,10 @@ class Hire(Base):
         sa.Index("ix_hires_awaiting_offer", "start_date", "id",
                  sqlite_where=sa.text("end_date IS NULL AND NOT offer_made"),
                  postgresql_where=sa.text("end_date IS NULL AND NOT offer_made")),
+        # Those who left, latest first: the departure reviews' list (migration 0030). Partial, so that no
+        # "end_date IS NULL" question (the many still employed) is ever tempted by it.
+        sa.Index("ix_hires_ended", "end_date", "id",
+                 sqlite_where=sa.text("end_date IS NOT NULL"), postgresql_where=sa.text("end_date IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

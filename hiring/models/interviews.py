@@ -98,6 +98,7 @@ class Scorecard(Base):
             name="submitted_is_complete",
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint("similarity_flags >= 0", name="similarity_flags_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +120,10 @@ class Scorecard(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # How many of its core values' evidence speak of likeness, not behaviour (a phrase of the company's list:
+    # hiring/values/similarity_service.py), set at submit and amendment and recounted when the list changes,
+    # so that the calibration counts them per interviewer in one GROUP BY. A draft keeps 0.
+    similarity_flags: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
 
     assignment: Mapped[InterviewAssignment] = relationship(back_populates="scorecard")
     ratings: Mapped[list[Rating]] = relationship(

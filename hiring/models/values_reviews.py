@@ -29,6 +29,7 @@ class ValuesReview(Base):
     """One review of an enrolment: a row per (enrolment, kind)."""
 
     __tablename__ = "values_reviews"
+    __data_topic__ = "hires"  # the predictive-validity figures rest on submitted reviews (hiring/snapshots.py)
     __table_args__ = (
         sa.UniqueConstraint("enrollment_id", "kind"),
         sa.CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"),
@@ -58,6 +59,7 @@ class ValuesReviewRating(Base):
     """A rating 1-5, or no evidence, on one core value, with its evidence."""
 
     __tablename__ = "values_review_ratings"
+    __data_topic__ = "hires"  # the aggregates resting on this table (hiring/snapshots.py)
     __table_args__ = (
         sa.UniqueConstraint("review_id", "core_value_id"),
         sa.CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score_range"),

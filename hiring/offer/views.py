@@ -143,3 +143,6 @@ def policy():
     if form.errors and status == 200:
         status = 400
     return render_template("offer/policy.html", form=form, current=current), status
+
+
+from hiring.offer import departure_review_views  # noqa: E402,F401 - the departure reviews' routes

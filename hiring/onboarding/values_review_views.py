@@ -15,12 +15,20 @@ from hiring.forms.values_review import initial_data, review_form, to_answers, un
 from hiring.models import ReviewKind, ReviewStatus
 from hiring.onboarding import values_review as service
 from hiring.onboarding.views import MENTORS, bp
+from hiring.values import similarity_service
 
 
 def _back(enrollment, kind: ReviewKind) -> str:
     if kind is ReviewKind.SELF:
         return url_for("dashboard.home", _anchor="values-review")
     return url_for(".enrolment", enrollment_id=enrollment.id, _anchor="values-review")
+
+
+def _form(form, review, context: dict, status: int = 200):
+    """The review's form, with the similarity notes of what is typed in its evidence (hiring/values/)."""
+    texts = {f"evidence_{item.key}": form[f"evidence_{item.key}"].data for item in form.items}
+    return render_template("onboarding/values_review.html", form=form, review=review, **context,
+                           **similarity_service.form_context(db.session, texts)), status
 
 
 def _page(enrollment_id: int, kind: ReviewKind):
@@ -48,14 +56,14 @@ def _page(enrollment_id: int, kind: ReviewKind):
     items = service.items_for(db.session, review)
     if request.method != "POST":
         form = review_form(items, self_assessment, data=initial_data(review))
-        return render_template("onboarding/values_review.html", form=form, review=review, **context)
+        return _form(form, review, context)
     form = review_form(items, self_assessment)
     if unknown_items(request.form, items):
         flash(_("The form names core values that are not on this review. Nothing was saved; open the review "
                 "again."), "error")
-        return render_template("onboarding/values_review.html", form=form, review=review, **context), 400
+        return _form(form, review, context, 400)
     if not form.validate_on_submit():
-        return render_template("onboarding/values_review.html", form=form, review=review, **context), 400
+        return _form(form, review, context, 400)
     submit = bool(form.submit.data)
     try:
         service.save(db.session, enrollment_id, kind, current_user, to_answers(form), submit=submit, today=today())
@@ -70,7 +78,7 @@ def _page(enrollment_id: int, kind: ReviewKind):
             if name in form:
                 form[name].errors = [*form[name].errors, message]
         flash(error.message, "error")
-        return render_template("onboarding/values_review.html", form=form, review=review, **context), error.status
+        return _form(form, review, context, error.status)
     if not submit:
         flash(_("Draft saved. You can come back to it at any time."), "success")
         return redirect(request.path)

@@ -211,5 +211,12 @@ def _retention_data() -> dict:
         if curves:
             svg = figures.retention_chart(which, str(get_locale()), wait=True)
             charts.append((which, _svg_data_url(svg.value)))
+    # Does our interview predict: its table and, for each outcome with figures, its chart.
+    table = figures.prediction(wait=True).value
+    prediction_charts = [(outcome, title, _svg_data_url(figures.prediction_chart(outcome, str(get_locale()),
+                                                                                 wait=True).value))
+                         for outcome, title in figures.PREDICTION_CHART_TITLES.items() if table.any_shown(outcome)]
     return {"charts": charts, **stats, "group_label": figures.group_label,
+            "prediction": table, "prediction_charts": prediction_charts,
+            "prediction_titles": figures.PREDICTION_CHART_TITLES,
             "summary": summary.retention(db.session, today(), utcnow(), stats)}

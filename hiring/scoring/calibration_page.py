@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from hiring.analytics.rates import Proportion
 from hiring.scoring.calibration import InterviewerCalibration, ItemReliability
 
 PER_PAGE = 50
@@ -112,16 +113,36 @@ def summary(people: Sequence[InterviewerCalibration], items: Sequence[ItemReliab
                    low=sum(1 for i in items if is_low(i)), without_alpha=sum(1 for i in items if i.alpha is None))
 
 
-def tables(value: Mapping, *, people_page: int, items_page: int, flagged_only: bool = False) -> dict:
+@dataclass(frozen=True)
+class SimilarityRate:
+    """An interviewer's submitted scorecards on core values (`share.n`), how many use similarity language
+    (`share.k`), and the share with its exact (Clopper-Pearson) interval."""
+
+    interviewer_id: int
+    share: Proportion
+
+
+def similarity_in_order(people: Sequence[SimilarityRate], names: Mapping[int, str]) -> list[SimilarityRate]:
+    """Most scorecards with similarity language first, then the highest share, then by name."""
+    return sorted(people, key=lambda p: (-p.share.k, -(p.share.rate or 0.0), _name(names, p.interviewer_id),
+                                         p.interviewer_id))
+
+
+def tables(value: Mapping, *, people_page: int, items_page: int, flagged_only: bool = False,
+           similarity: Mapping | None = None, similarity_page: int = 1) -> dict:
     """What the page shows of a calibration snapshot's value: the summary (of everyone, whatever the filter),
-    the page of interviewers (the flagged only, on request), the page of items, and its links' arguments."""
+    the page of interviewers (the flagged only, on request), the page of items, and its links' arguments;
+    with a similarity snapshot's value, the page of its interviewers too."""
     people = interviewers_in_order(value["people"], value["names"])
     if flagged_only:
         people = [p for p in people if p.flagged]
     # The query arguments the page's links carry (a page of one table keeps the other's and the filter), as
     # read: a junk page number is not passed on, and no other argument reaches url_for (`_external` would).
-    args = {"people_page": people_page, "items_page": items_page, "flagged": "1" if flagged_only else None}
+    args = {"people_page": people_page, "items_page": items_page, "flagged": "1" if flagged_only else None,
+            "similarity_page": similarity_page}
+    similar = similarity_in_order(similarity["people"], similarity["names"]) if similarity else []
     return {"summary": summary(value["people"], value["items"]),
+            "similarity_page": page_of(similar, similarity_page),
             "people_page": page_of(people, people_page),
             "items_page": page_of(items_in_order(value["items"], value["item_names"]), items_page),
             "flagged_only": flagged_only, "args": {k: v for k, v in args.items() if v not in (None, 1)}}

@@ -11,6 +11,7 @@ from hiring import snapshots
 from hiring.models import (
     CoreValue,
     InterviewAssignment,
+    InterviewKind,
     Job,
     PackedRatings,
     Rating,
@@ -196,6 +197,38 @@ def _calibration_recipe() -> snapshots.Recipe[dict]:
     # The format is in the name (v2: the fixed-effects model on first submitted versions, a Calibration's
     # fields): a stale snapshot may be served while its successor is computed, one of the older shape never.
     return snapshots.Recipe("calibration:v2", ("catalogue", "people", "scorecards"), calibration_data)
+
+
+def similarity_data(session: Session) -> dict:
+    """Per interviewer, their submitted scorecards that rate core values (values and hiring manager's
+    interviews) and how many of them use similarity language (scorecards.similarity_flags, kept by
+    hiring/values/similarity_service.py), with the exact interval of the share; one query, a GROUP BY."""
+    from hiring.analytics.validity import exact_binomial
+    from hiring.scoring.calibration_page import SimilarityRate
+
+    rows = session.execute(
+        sa.select(InterviewAssignment.interviewer_id, User.name, sa.func.count(),
+                  sa.func.sum(sa.case((Scorecard.similarity_flags > 0, 1), else_=0)))
+        .select_from(Scorecard).join(InterviewAssignment, Scorecard.assignment_id == InterviewAssignment.id)
+        .join(User, InterviewAssignment.interviewer_id == User.id)
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED,
+               InterviewAssignment.kind.in_([InterviewKind.VALUES, InterviewKind.HIRING_MANAGER]))
+        .group_by(InterviewAssignment.interviewer_id, User.name)).all()
+    people = [SimilarityRate(who, exact_binomial(int(flagged or 0), int(n))) for who, _, n, flagged in rows]
+    return {"people": people, "names": {who: name for who, name, *_ in rows},
+            "overall": exact_binomial(sum(p.share.k for p in people), sum(p.share.n for p in people))}
+
+
+@snapshots.maker("similarity", warm=({},))
+def _similarity_recipe() -> snapshots.Recipe[dict]:
+    # Its own snapshot, not a part of the calibration's (whose stored format then stays): one GROUP BY, cheap
+    # beside the rater model, made again when scorecards change (a recount after the phrases changed too).
+    return snapshots.Recipe("similarity:v1", ("people", "scorecards"), similarity_data)
+
+
+def similarity(*, wait: bool = False) -> snapshots.Cached[dict]:
+    """Similarity language per interviewer, from its snapshot (as calibration())."""
+    return snapshots.snapshot("similarity", wait=wait)
 
 
 def calibration(*, wait: bool = False) -> snapshots.Cached[dict]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from hiring.auth.roles import roles_required
 from hiring.bounds import MAX_OFFSET, query_int
 from hiring import snapshots
+from hiring.analytics import figures as figures_of_analytics
 from hiring.extensions import db
 from hiring.models import Role
 from hiring.scoring import calibration_page, calibration_service, model, retention_service
@@ -28,12 +29,19 @@ def calibration():
         return snapshots.pending_page(_("Interviewer calibration"))
     # Bounded as page_number bounds ?page= on the other lists (hiring/bounds.py): junk is page 1.
     last = MAX_OFFSET // calibration_page.PER_PAGE
+    # Similarity language per interviewer, beside adverse impact at the values gate (the fairness report's
+    # snapshot, all jobs): so that values fit is seen not to become similarity fit. Either may still be
+    # computing; the section then says so.
+    similarity = calibration_service.similarity()
+    fairness = figures_of_analytics.fairness()
     tables = calibration_page.tables(figures.value, people_page=query_int("people_page", 1, low=1, high=last),
                                      items_page=query_int("items_page", 1, low=1, high=last),
-                                     flagged_only=request.args.get("flagged") == "1")
+                                     flagged_only=request.args.get("flagged") == "1",
+                                     similarity=similarity.value if similarity.ready else None,
+                                     similarity_page=query_int("similarity_page", 1, low=1, high=last))
     return render_template("scoring/calibration.html", large=LARGE_OFFSET, support=MIN_SUPPORT,
                            raters_needed=raters_needed, raters_target=TARGET, low_alpha=calibration_page.LOW_ALPHA,
-                           **tables, figures=figures, **figures.value)
+                           **tables, figures=figures, **figures.value, similarity=similarity, fairness=fairness)
 
 
 @bp.route("/model")

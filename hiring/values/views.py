@@ -106,3 +106,6 @@ def delete(value_id: int):
     """Delete a value that nobody has rated."""
     return _act(value_id, lambda: service.delete_value(db.session, value_id, actor_id=current_user.id),
                 _("Deleted: %(name)s."))
+
+
+from hiring.values import similarity_views  # noqa: E402,F401 - the similarity phrases' routes of this blueprint
