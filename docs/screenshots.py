@@ -66,6 +66,7 @@ SHOTS = [
     ("offer-and-retention.png", "hr@demo.example", "/analytics/offer", 1280),
     ("fairness.png", "hr@demo.example", "/reports/fairness", 1280),
     ("calibration.png", "hr@demo.example", "/scoring/calibration", 1280),
+    ("prediction.png", "hr@demo.example", "/analytics/prediction#week5", 1280),
 ]
 
 
@@ -91,7 +92,10 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            chosen = set(sys.argv[1:])  # `python docs/screenshots.py prediction.png`: only those named
             for name, email, where, width in SHOTS:
+                if chosen and name not in chosen:
+                    continue
                 context = browser.new_context(base_url=base, viewport={"width": width, "height": 900},
                                               device_scale_factor=1 if width > 600 else 2, locale="en-GB")
                 page = context.new_page()

@@ -162,8 +162,9 @@ def _prediction_chart(outcome: str, locale: str) -> Recipe[str]:
     def draw(session: Session) -> str:
         with force_locale(locale):
             # The table from its own snapshot (computed once for the page and every chart), of the same day.
+            # No title of its own: the page's and the PDF's heading above it says what it is.
             return forest_svg(prediction_rows(prediction(wait=True).value, outcome),
-                              str(PREDICTION_CHART_TITLES[outcome]), _("Correlation (r) with its 95% interval"),
+                              "", _("Correlation (r) with its 95% interval"),
                               locale=locale, observed_label=_("observed"),
                               corrected_label=_("corrected for range restriction"))
 
