@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_converters(app)
     register_blueprints(app)
     register_limits(app)
+    register_api(app)
     register_errorhandlers(app)
     register_template_context(app)
     register_commands(app)
@@ -122,6 +123,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rejection_reasons_bp)
     from hiring.mail.notification_views import bp as notifications_bp
     app.register_blueprint(notifications_bp)  # and `flask send-reminders`; loads the reminder sources
+    from hiring.webhooks.views import bp as webhooks_bp
+    app.register_blueprint(webhooks_bp)  # and `flask deliver-webhooks`
+    from hiring.auth.sso_views import bp as sso_bp
+    app.register_blueprint(sso_bp)  # single sign-on: /auth/sso/login, /auth/sso/callback, /admin/sso
 
 
 def register_limits(app: Flask) -> None:
@@ -129,6 +134,14 @@ def register_limits(app: Flask) -> None:
     from hiring.auth.limits import init_app
 
     init_app(app)
+
+
+def register_api(app: Flask) -> None:
+    """The JSON API under /api/v1 with its OpenAPI document; after the limits (it is limited per token) and
+    before the error handlers (ours answer its errors as problem details, not flask-smorest's)."""
+    from hiring import api
+
+    api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

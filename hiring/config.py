@@ -314,6 +314,8 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # "Forgot your password?" (hiring/auth/reset.py): requests per client address and per e-mail typed.
         "RESET_LIMIT_PER_ADDRESS": _rate("RESET_LIMIT_PER_ADDRESS", "20 per hour"),
         "RESET_LIMIT_PER_EMAIL": _rate("RESET_LIMIT_PER_EMAIL", "5 per hour"),
+        # The JSON API (hiring/api/): requests per token (per address without one); past it a 429 problem.
+        "API_LIMIT_PER_TOKEN": _rate("API_LIMIT_PER_TOKEN", "600 per minute"),
         # The site's address as people reach it (https://jobs.example.com): links in e-mails are built on it.
         # Unset, on the request's Host header, which a client chooses: set it (or TRUSTED_HOSTS) in production,
         # or a forged Host could put another site into a password-reset link.
@@ -354,10 +356,20 @@ def from_environment(instance_path: Path, overrides: dict) -> dict:
         # cannot take every core from the pages (hiring/tasks/).
         "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or None,
         "TASK_THREADS": _threads("TASK_THREADS", 1),
+        # Single sign-on (hiring/auth/sso.py): the client secret the company's OpenID provider gave this app. Only
+        # here, never in the database (its backups would carry it); the rest is set by admins on /admin/sso.
+        "SSO_CLIENT_SECRET": os.environ.get("SSO_CLIENT_SECRET", "").strip() or None,
         # The largest file kept in the database (hiring/files.py: prepared reports; later, uploads).
         "FILE_MAX_BYTES": _megabytes("FILE_MAX_MB", 200),
         # E-mail: the outbox's mail server, sender, timeout and attempts (hiring/mail/; _mail_settings).
         **_mail_settings(),
+        # Webhooks (hiring/webhooks/): how long a receiver may take to answer, how many attempts an event
+        # gets (waits doubling from a minute, at most 6 hours: 12 attempts take about 20 hours), and how long
+        # the delivery log is kept. Off (the tests), deliveries are written and wait for the sweep.
+        "WEBHOOK_TIMEOUT": _seconds("WEBHOOK_TIMEOUT", 10),
+        "WEBHOOK_MAX_ATTEMPTS": _whole("WEBHOOK_MAX_ATTEMPTS", 12, 1, 50, "a whole number of attempts"),
+        "WEBHOOK_KEEP_DAYS": _days("WEBHOOK_KEEP_DAYS", 30),
+        "WEBHOOKS_BACKGROUND": True,
     }
     settings.update(overrides)
     try:

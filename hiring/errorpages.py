@@ -28,11 +28,24 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, detail: str | None = None):
-    """Render the error page for a status, with an optional more precise message."""
+def render_error(status: int, detail: str | None = None, errors: dict | None = None):
+    """Render the error page for a status, with an optional more precise message; for the JSON API, the same as
+    problem details (hiring/problems.py), with the invalid fields' messages when there are any."""
     title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    from hiring.problems import is_api_request, problem
+
+    if is_api_request():
+        return problem(status, str(title), detail or str(message), errors=errors), status
     return render_template("errors/error.html", status=status, title=title,
                            message=detail or message), status
+
+
+def _api_details(error: HTTPException) -> tuple[str | None, dict | None]:
+    """What flask-smorest's abort() and webargs' validation put on an HTTP error: a message, and the invalid
+    fields' messages (by location, then field, for invalid query strings and bodies)."""
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    return data.get("message"), errors if isinstance(errors, dict) else None
 
 
 def database_error_summary(error: Exception) -> str:
@@ -72,6 +85,8 @@ def init_app(app: Flask) -> None:
         if isinstance(error, SecurityError):
             # A Host outside TRUSTED_HOSTS: the request has no URL adapter, so no page that links anywhere.
             return error.description or "Bad request", 400, {"Content-Type": "text/plain; charset=utf-8"}
+        if getattr(error, "data", None):
+            return render_error(error.code, *_api_details(error))
         return render_error(error.code)
 
     @app.errorhandler(CSRFError)
@@ -83,7 +98,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
-        return render_error(error.status, error.message)
+        return render_error(error.status, error.message,
+                            {error.field: [error.message]} if error.field else None)
+
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

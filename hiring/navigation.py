@@ -72,7 +72,10 @@ NAV_GROUPS = (
         NavItem(_l("Sent mail"), "mail.index"),
         NavItem(_l("Messages"), "messages.index"),
         NavItem(_l("Erasure requests"), "privacy.erasure_requests"),
-    ), ("admin.", "mail.", "messages.", "privacy.erasure", "privacy.close_erasure")),
+        NavItem(_l("Single sign-on"), "sso.settings"),
+        NavItem(_l("Webhooks"), "webhooks.index"),
+    ), ("admin.", "mail.", "messages.", "privacy.erasure", "privacy.close_erasure", "sso.settings",
+        "webhooks.")),
 )
 # Every entry in the order the navigation shows them.
 NAV_ITEMS = (HOME, *(item for group in NAV_GROUPS for item in group.items), PROFILE)

@@ -35,6 +35,8 @@ def _test_config(database_url: str, **extra) -> dict:
         # A change of the similarity phrases recounts the scorecards in its request; tests/test_similarity.py
         # turns the task runner on and waits for it.
         "SIMILARITY_RECOUNT_BACKGROUND": False,
+        # Webhook deliveries stay pending in their log; tests/test_webhooks.py turns delivering on.
+        "WEBHOOKS_BACKGROUND": False,
     }
     config.update(extra)
     return config

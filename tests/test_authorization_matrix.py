@@ -49,9 +49,27 @@ MATRIX = [
     row("/account/password", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/account/profile", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/account/notifications", admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
+    # Personal access tokens for the API (tests/test_api.py): staff; a new hire has no use for the API.
+    row("/account/tokens", admin=200, hr=200, recruiter=200, interviewer=200),
+    # The JSON API: a signed-in browser's cookie opens none of it (401 without a token, tests/test_api.py has
+    # each role's token); its OpenAPI document is public.
+    *[row(path, anonymous=401, admin=401, hr=401, recruiter=401, interviewer=401, new_hire=401)
+      for path in ("/api/v1/jobs", "/api/v1/jobs/{job}", "/api/v1/applications", "/api/v1/applications/{mine}",
+                   "/api/v1/candidates/{candidate}", "/api/v1/applications/{mine}/scorecards", "/api/v1/assignments",
+                   "/api/v1/hires",
+                   "/api/v1/hires/{hire}", "/api/v1/offers", "/api/v1/reports/fairness",
+                   "/api/v1/reports/offer-statistics", "/api/v1/reports/prediction")],
+    row("/api/v1/openapi.json", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/admin/users", admin=200),
     # Team accounts and "Forgot your password?" (tests/test_accounts_admin.py, tests/test_forgot_password.py).
     row("/admin/users/invite", admin=200),
+    # Single sign-on (tests/test_sso.py signs in through a real provider): the settings are the admins'; with
+    # single sign-on off (this world), its two pages send to the sign-in page, and a signed-in user home.
+    row("/admin/sso", admin=200),
+    row("/auth/sso/login", anonymous="login", admin="home", hr="home", recruiter="home", interviewer="home",
+        new_hire="home"),
+    row("/auth/sso/callback?code=x&state=y", anonymous="login", admin="home", hr="home", recruiter="home",
+        interviewer="home", new_hire="home"),
     row("/forgot-password", anonymous=200, admin=200, hr=200, recruiter=200, interviewer=200, new_hire=200),
     row("/reset-password/forged", anonymous=404, admin=404, hr=404, recruiter=404, interviewer=404, new_hire=404),
     row("/admin/audit", admin=200),
@@ -64,6 +82,12 @@ MATRIX = [
     row("/admin/messages/application_received/nl", admin=200),
     row("/admin/messages/no_such_message/en", admin=404),
     row("/admin/messages/application_received/de", admin=404),
+    # Webhook subscriptions and their delivery log (tests/test_webhooks.py): admins only.
+    row("/admin/webhooks/", admin=200),
+    row("/admin/webhooks/new", admin=200),
+    row("/admin/webhooks/999999", admin=404),
+    row("/admin/webhooks/999999/edit", admin=404),
+    row("/admin/webhooks/999999/deliveries/1", admin=404),
     # The company's coded rejection reasons (tests/test_rejection_reasons.py): admins and HR.
     row("/admin/rejection-reasons/", **HR),
     row("/admin/rejection-reasons/new", **HR),

@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from hiring import create_app
-from hiring.auth.roles import PUBLIC, allowed_roles
+from hiring.auth.roles import PUBLIC, TOKEN, allowed_roles
 from hiring.auth.tokens import make_reset_token, make_set_password_token
 from hiring.bounds import MAX_ID
 from hiring.extensions import db
@@ -109,6 +109,8 @@ def _post_rules() -> list[tuple[str, str, list[str]]]:
             for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
                 if "POST" in rule.methods:
                     allowed = allowed_roles(rule.endpoint)
+                    if allowed == TOKEN:  # the JSON API: fuzzed against its schema (tests/test_api_schema.py)
+                        continue
                     roles = [ANONYMOUS] if allowed == PUBLIC else [r.value for r in Role if r in (allowed or ())]
                     found.append((rule.endpoint, rule.rule, roles))
     return found
@@ -221,13 +223,27 @@ def _build_world() -> World:
     phrase = SimilarityPhrase(phrase="fuzz phrase", folded="fuzz phrase")
     db.session.add(phrase)
     db.session.flush()
+    # A webhook subscription and a failed delivery of its log, which an admin may send again.
+    from hiring.webhooks import subscriptions as webhook_subscriptions
+
+    hook = webhook_subscriptions.create(db.session, url="https://hooks.fuzz.test/in",
+                                        event_types=["application.created"], active=True, allow_private=False,
+                                        actor_id=staff[Role.ADMIN].id)
+    hook_delivery = webhook_subscriptions.send_test(db.session, hook, actor_id=staff[Role.ADMIN].id)
+    hook_delivery.state, hook_delivery.last_error = "failed", "status_500"
+    db.session.flush()
+    # A personal access token of the admin's, which the tokens page lists with its "Revoke".
+    from hiring.api.auth import create_token
+
+    api_token, _secret = create_token(db.session, staff[Role.ADMIN], "Fuzz token", ["jobs:read"])
     emails = {role.value: user.email for role, user in staff.items()} | {Role.NEW_HIRE.value: new_hire.email}
     ids = {"user_id": interviewer.id, "assignment_id": drafts[-1].id, "job_id": job.id,
            "offer_id": offer.id, "hire_id": eligible.id, "application_id": applied.id,
            "candidate_id": applied.candidate_id, "value_id": values[0].id,
            "enrollment_id": in_programme.enrollment.id, "programme_task_id": programme[0].id,
            "enrollment_task_id": waiting.id, "suspicion_id": pairs[0].id, "merge_id": merge.id, "request_id": asked.id,
-           "message_id": sent_mail.id, "reason_id": reason.id, "phrase_id": phrase.id}
+           "message_id": sent_mail.id, "reason_id": reason.id, "phrase_id": phrase.id,
+           "subscription_id": hook.id, "delivery_id": hook_delivery.id, "token_id": api_token.id}
     tokens = {"pipeline.self_identification": selfid.make_token(applied.candidate_id),
               "auth.set_password": make_set_password_token(graduate),
               "auth.reset_password": make_reset_token(graduate)}

@@ -11,7 +11,8 @@ HIRING = Path(__file__).resolve().parent.parent / "hiring"
 # Data versions and snapshot storage, the task runner, stored files, columnar reads, paging, the database
 # dialects, the clock and input bounds: modules every feature may use.
 INFRASTRUCTURE = ["snapshots.py", "tasks", "files.py", "columns.py", "paging.py", "sqlite.py", "postgres.py",
-                  "clock.py", "bounds.py", "textinput.py", "extensions.py", "errors.py", "errorpages.py"]
+                  "clock.py", "bounds.py", "textinput.py", "extensions.py", "errors.py", "errorpages.py",
+                  "problems.py"]
 # What infrastructure may import of our own: the models, each other, and the app factory (a worker builds it).
 ALLOWED = {"hiring", "hiring.models", *(f"hiring.{name.removesuffix('.py')}" for name in INFRASTRUCTURE)}
 

@@ -8,7 +8,7 @@ import pytest
 from hiring.models import Role
 
 EXPECTED = {
-    Role.ADMIN: ["Home", "Candidates", "My interviews", "Jobs", "Core values", "Rejection reasons", "Onboarding", "Programme", "The Offer", "Retention", "Departure reviews", "Calibration", "Fairness", "Does it predict?", "Model", "Users", "Audit log", "Sent mail", "Messages", "Erasure requests", "Profile"],
+    Role.ADMIN: ["Home", "Candidates", "My interviews", "Jobs", "Core values", "Rejection reasons", "Onboarding", "Programme", "The Offer", "Retention", "Departure reviews", "Calibration", "Fairness", "Does it predict?", "Model", "Users", "Audit log", "Sent mail", "Messages", "Erasure requests", "Single sign-on", "Webhooks", "Profile"],
     Role.HR: ["Home", "Candidates", "My interviews", "Jobs", "Core values", "Rejection reasons", "Onboarding", "Programme", "The Offer", "Retention", "Departure reviews", "Calibration", "Fairness", "Does it predict?", "Model", "Erasure requests", "Profile"],
     Role.RECRUITER: ["Home", "Candidates", "My interviews", "Jobs", "Onboarding", "Departure reviews", "Profile"],  # staff may mentor new hires
     Role.INTERVIEWER: ["Home", "My interviews", "Onboarding", "Departure reviews", "Profile"],

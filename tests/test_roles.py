@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import Blueprint
 
-from hiring.auth.roles import PUBLIC, allowed_roles, roles_required
+from hiring.auth.roles import TOKEN, PUBLIC, allowed_roles, roles_required
 from hiring.extensions import db
 from hiring.models import Role
 from tests import factories
@@ -27,7 +27,12 @@ def test_only_login_set_password_the_careers_site_and_static_files_are_public(ap
                       "careers.status.erasure",
                       "auth.forgot_password", "auth.reset_password",  # asking for a link, and the signed link
                       "calendar.feed",  # an interviewer's calendar feed: its secret address is its key
+                      "sso.login", "sso.callback",  # single sign-on: the provider's signed ID token is the key
+                      "api-docs.openapi_json",  # the API's description names no data
                       "static"}
+    # The JSON API answers to a bearer token only, never to the session (tests/test_api.py).
+    token = {rule.endpoint for rule in app.url_map.iter_rules() if allowed_roles(rule.endpoint) == TOKEN}
+    assert token and all(endpoint.startswith("api_") for endpoint in token)
 
 
 def test_an_endpoint_without_a_rule_is_refused_even_to_admins(make_app):

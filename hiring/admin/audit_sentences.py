@@ -52,6 +52,12 @@ SENTENCES = {
     "locale_changed": _l("%(user)s changed their language."),
     "signed_out_everywhere": _l("%(user)s signed out everywhere."),
     "notification_preferences_changed": _l("%(user)s changed which e-mails they receive."),
+    # single sign-on (hiring/auth/sso.py)
+    "sso_signed_in": _l("%(user)s signed in through single sign-on."),
+    "sso_linked": _l("%(user)s linked their account to the company's identity provider."),
+    "sso_account_created": _l("%(user)s got an account as %(role)s by signing in through single sign-on."),
+    "sso_role_applied": _l("The identity provider changed the role of %(user)s."),
+    "sso_settings_changed": _l("Changed the single sign-on settings."),
     # jobs
     "job_created": _l("Created the job %(job)s."),
     "job_updated": _l("Changed the job %(job)s."),
@@ -126,20 +132,32 @@ SENTENCES = {
     "offer_corrected": _l("Corrected the decision of %(new_hire)s on The Offer."),
     "offer_expired": _l("The Offer to %(new_hire)s expired without a decision."),
     "departure_review_submitted": _l("Submitted the departure review of %(new_hire)s."),
+    # the API's tokens (the token itself is never anywhere but on the page that showed it once)
+    "api_token_created": _l("Made a personal access token for the API (%(scopes)s)."),
+    "api_token_revoked": _l("Revoked a personal access token for the API."),
     # messages
     "message_template_saved": _l("Saved the company's wording of a message (%(message_kind)s, %(language)s)."),
     "message_template_reset": _l("Put a message back to its default wording (%(message_kind)s, %(language)s)."),
     "mail_resent": _l("Queued a copy of message %(resend_of)s."),
+    # webhooks (the address is not in the event: the subscription's page shows it)
+    "webhook_created": _l("Added webhook subscription %(subscription)s."),
+    "webhook_updated": _l("Changed webhook subscription %(subscription)s."),
+    "webhook_deleted": _l("Deleted webhook subscription %(subscription)s and its delivery log."),
+    "webhook_secret_rotated": _l("Made a new secret for webhook subscription %(subscription)s."),
+    "webhook_test_sent": _l("Sent a test event to webhook subscription %(subscription)s."),
+    "webhook_redelivered": _l("Sent event %(event_type)s again to webhook subscription %(subscription)s."),
 }
 
 # The kinds of record an event is about, as the filter and the "Record" column show them.
 ENTITY_LABELS = {
+    "api_token": _l("API token"),
     "application": _l("Application"),
     "candidate": _l("Candidate"),
     "core_value": _l("Core value"),
     "departure_review": _l("Departure review"),
     "enrollment": _l("Onboarding"),
     "similarity_phrase": _l("Similarity phrase"),
+    "sso_settings": _l("Single sign-on settings"),
     "enrollment_task": _l("Onboarding task"),
     "import": _l("Import"),
     "interview_assignment": _l("Interview"),
@@ -153,6 +171,7 @@ ENTITY_LABELS = {
     "scorecard": _l("Scorecard"),
     "user": _l("User"),
     "values_review": _l("Week-5 values review"),
+    "webhook_subscription": _l("Webhook subscription"),
 }
 
 # Whose week-5 values review an event is about.
@@ -427,6 +446,9 @@ def _values(event: AuditEvent, namer: _Namer) -> _Values:
 
         values["message_kind"] = d.get("kind") or "?"
         values["language"] = LANGUAGE_NAMES.get(d.get("language"), d.get("language") or "?")
+    if event.action.startswith("webhook_"):
+        values["subscription"] = _number(ident)
+        values["event_type"] = d.get("event_type") or "?"
     if "direction" in d:
         values["direction"] = _direction(d["direction"])
     if "code" in d:
@@ -484,7 +506,7 @@ def _changes(event: AuditEvent, namer: _Namer) -> list[str]:
         if d.get("public_edited"):
             lines.append(_("Careers site text changed: %(fields)s",
                            fields=", ".join(field_name(k) for k in d["public_edited"])))
-    elif event.action == "role_changed":
+    elif event.action in ("role_changed", "sso_role_applied"):
         lines.append(_from_to(field_name("role"), _label(ROLE_LABELS, d.get("before")),
                               _label(ROLE_LABELS, d.get("after"))))
     elif event.action == "locale_changed":

@@ -9,6 +9,9 @@ from flask_login import current_user
 from hiring.models import Role
 
 PUBLIC = "public"
+# The JSON API's views (hiring/api/): no session cookie opens them; each checks its bearer token, the token's
+# scope and its user's role itself (hiring/api/auth.requires).
+TOKEN = "token"
 ANY_ROLE = frozenset(Role)
 
 
@@ -32,6 +35,12 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def token_checked(view: Callable) -> Callable:
+    """Mark an API view as checked by its token, not by the signed-in session."""
+    view.allowed_roles = TOKEN
+    return view
+
+
 def allowed_roles(endpoint: str | None) -> frozenset[Role] | str | None:
     """The roles an endpoint states, PUBLIC, or None when it states nothing."""
     if endpoint is None:
@@ -50,7 +59,7 @@ def enforce_roles() -> None:
     if request.endpoint is None:  # no route matched: let the 404/405 handlers answer
         return
     rule = allowed_roles(request.endpoint)
-    if rule == PUBLIC:
+    if rule in (PUBLIC, TOKEN):
         return
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
@@ -65,6 +74,8 @@ def may_use(endpoint: str, role: Role | None) -> bool:
     rule = allowed_roles(endpoint)
     if rule == PUBLIC:
         return True
+    if rule == TOKEN:  # the API's views: a program's, never a page to link to
+        return False
     return role is not None and rule is not None and role in rule
 
 

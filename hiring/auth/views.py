@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
-from hiring.auth import device, limits, reset, sessions
+from hiring.auth import device, limits, reset, sessions, sso
 from hiring.auth.roles import ANY_ROLE, public, roles_required
 from hiring.audit import record
 from hiring.auth.service import authenticate
@@ -55,21 +55,33 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
+    single_sign_on = sso.settings(db.session)
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is None:
             # One message for an unknown account, a wrong password and a closed account.
             form.password.errors.append(_("That e-mail and password do not match an active account."))
-            return render_template("auth/login.html", form=form), 200
+            return render_template("auth/login.html", form=form, sso=single_sign_on), 200
+        if not sso.password_allowed(single_sign_on, user):
+            db.session.rollback()  # not signed in: last_login_at stays as it was
+            form.password.errors.append(_("Your company signs in with %(provider)s: use the button above.",
+                                          provider=single_sign_on.provider_name))
+            return render_template("auth/login.html", form=form, sso=single_sign_on), 200
         next_url = _safe_next(request.args.get("next"))
-        session.clear()  # a fresh session on sign-in: nothing from before survives
-        login_user(user)
-        session.permanent = True
-        sessions.start(user)
-        device.remember(user.id)  # this browser is now one the account signs in from (hiring.auth.limits)
+        begin_session(user)
         db.session.commit()
         return redirect(next_url or url_for("dashboard.home"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, sso=single_sign_on)
+
+
+def begin_session(user: User) -> None:
+    """Sign this browser in as `user`, the same way whether by password or through single sign-on (the caller
+    commits): a fresh Flask session, a server-side session row, and the known-device cookie."""
+    session.clear()  # a fresh session on sign-in: nothing from before survives
+    login_user(user)
+    session.permanent = True
+    sessions.start(user)
+    device.remember(user.id)  # this browser is now one the account signs in from (hiring.auth.limits)
 
 
 @bp.route("/language", methods=["POST"])

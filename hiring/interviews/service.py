@@ -31,6 +31,7 @@ from hiring.models import (
 from hiring.models.packed_ratings import pack
 from hiring.scoring.service import score_application
 from hiring.values.similarity_service import set_flags
+from hiring.webhooks import events as webhook_events
 
 __all__ = ["Answer", "Incomplete", "ScorecardInput", "amend", "check_complete", "items_for", "load_assignment",
            "may_see_all", "save", "snapshot", "stale", "submitted_scorecards", "visible_scorecards"]
@@ -186,6 +187,10 @@ def save(session: Session, assignment: InterviewAssignment, user: User, data: Sc
         if scorecard.culture_veto:
             record(session, actor_id=user.id, action="culture_veto", entity_type="scorecard", entity_id=scorecard.id,
                    application_id=assignment.application_id, version=scorecard.version)
+        webhook_events.emit(session, webhook_events.SCORECARD_SUBMITTED, {
+            "scorecard_id": scorecard.id, "application_id": assignment.application_id,
+            "assignment_id": assignment.id, "interview_kind": assignment.kind.value,
+            "submitted_at": scorecard.submitted_at.isoformat().replace("+00:00", "Z")})
         score_application(session, assignment.application_id)
     return scorecard
 

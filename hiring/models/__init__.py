@@ -44,11 +44,14 @@ from hiring.models.onboarding import (
 )
 from hiring.models.people import Role, User
 from hiring.models.snapshots import DataVersion, Snapshot
+from hiring.models.sso import RolesFrom, SsoSettings
 from hiring.models.stage_counts import StageCount
 from hiring.models.tasks import Task
 from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
 from hiring.models.values_reviews import ReviewKind, ReviewStatus, ValuesReview, ValuesReviewRating
+from hiring.models.webhooks import WebhookDelivery, WebhookSubscription
+from hiring.models.api_tokens import ApiToken
 
 __all__ = [
     "Application", "ApplicationAnswer", "AuditEvent", "Base", "CalendarFeed", "Candidate", "CandidateFile", "CandidateMerge", "DuplicateSuspicion", "CoreValue", "DataVersion", "EndReason",
@@ -62,4 +65,7 @@ __all__ = [
     "SuspicionState", "Task", "TaskOwner",
     "ReviewKind", "ReviewStatus", "User", "UserSession", "ValuesReview", "ValuesReviewRating", "WEEKS", "utcnow",
     "DepartureReview", "DepartureReviewStatus", "DepartureReviewValue", "Verdict",
+    "RolesFrom", "SsoSettings",
+    "WebhookDelivery", "WebhookSubscription",
+    "ApiToken",
 ]

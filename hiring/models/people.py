@@ -44,6 +44,10 @@ class User(UserMixin, Base):
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        sa.CheckConstraint("(sso_issuer IS NULL) = (sso_subject IS NULL)", name="sso_identity_whole"),
+        # One account per identity at the company's provider (hiring/auth/sso.py finds users by it). An index,
+        # not a table constraint, so that migration 0032 adds it without rebuilding the table on SQLite.
+        sa.Index("uq_users_sso_identity", "sso_issuer", "sso_subject", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +61,10 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The language the app speaks to this user (hiring.i18n.SUPPORTED_LOCALES); null follows the browser.
     locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # The identity at the company's OpenID provider this account signs in as: the provider's issuer and its
+    # "sub" for the person, never re-read from the e-mail address (which a person's account may change).
+    sso_issuer: Mapped[str | None] = mapped_column(sa.String(500))
+    sso_subject: Mapped[str | None] = mapped_column(sa.String(255))
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""

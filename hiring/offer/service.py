@@ -26,6 +26,7 @@ from hiring.models import (
 )
 from hiring.offer.policy import current_policy
 from hiring.onboarding.progress import due_on
+from hiring.webhooks import events as webhook_events
 
 STAFF = (Role.HR, Role.ADMIN)
 
@@ -128,6 +129,9 @@ def decide(session: Session, offer_id: int, decision: OfferDecision, *, actor: U
         _leave(offer, today)
     record(session, actor_id=actor.id, action="offer_decided", entity_type="quit_offer", entity_id=offer.id,
            hire_id=offer.hire_id, decision=decision.value, on_behalf=actor.id != offer.hire.user_id)
+    webhook_events.emit(session, webhook_events.OFFER_DECIDED, {
+        "offer_id": offer.id, "hire_id": offer.hire_id, "decision": decision.value,
+        "decided_at": now.isoformat().replace("+00:00", "Z")})
     return offer
 
 

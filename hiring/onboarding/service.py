@@ -14,6 +14,7 @@ from hiring.audit import record
 from hiring.errors import Conflict, DomainError, Forbidden, NotFound
 from hiring.models import Enrollment, EnrollmentTask, Role, SignOff, TaskOwner, User, utcnow
 from hiring.onboarding.progress import TaskFacts, is_complete
+from hiring.webhooks import events as webhook_events
 
 STAFF = (Role.HR, Role.ADMIN)
 
@@ -165,3 +166,6 @@ def _maybe_graduate(session: Session, task: EnrollmentTask, user: User, today: d
         enrollment.completed_on = max(today, enrollment.started_on)
         record(session, actor_id=user.id, action="graduated", entity_type="enrollment", entity_id=enrollment.id,
                hire_id=enrollment.hire_id, completed_on=enrollment.completed_on.isoformat())
+        webhook_events.emit(session, webhook_events.ONBOARDING_GRADUATED, {
+            "enrollment_id": enrollment.id, "hire_id": enrollment.hire_id,
+            "completed_on": enrollment.completed_on.isoformat()})

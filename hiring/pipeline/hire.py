@@ -17,6 +17,7 @@ from hiring.models import Application, Hire, OfferTiming, Role, User
 from hiring.offer.policy import current_policy
 from hiring.onboarding.enrolment import enrol
 from hiring.pipeline.messages import send_welcome
+from hiring.webhooks import events as webhook_events
 
 
 def make_hire(session: Session, application: Application, *, start_date: date | None,
@@ -47,6 +48,10 @@ def make_hire(session: Session, application: Application, *, start_date: date | 
     record(session, actor_id=actor_id, action="hired", entity_type="application", entity_id=application.id,
            hire_id=hire.id, user_id=user.id, start_date=start_date.isoformat(), mentor_id=mentor_id,
            enrollment_id=enrollment.id)
+    webhook_events.emit(session, webhook_events.APPLICATION_HIRED, {
+        "application_id": application.id, "candidate_id": application.candidate_id,
+        "job_id": application.job_id, "hire_id": hire.id, "enrollment_id": enrollment.id,
+        "start_date": start_date.isoformat()})
     send_welcome(session, hire, user)
     return hire
 

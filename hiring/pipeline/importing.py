@@ -18,6 +18,7 @@ from hiring.pipeline import csvfile, duplicates
 from hiring.postgres import once_more_after_race
 from hiring.privacy.consent import notice_given, set_consent
 from hiring.textinput import without_bidi_controls
+from hiring.webhooks import events as webhook_events
 
 REQUIRED_COLUMNS = ("name", "email", "job")
 OPTIONAL_COLUMNS = ("phone", "source", "consent")
@@ -237,9 +238,13 @@ def _import_rows(session: Session, rows: list[tuple[int, dict[str, str]]], *, ac
     duplicates.look_for_duplicates(session, [ids[email] for email in new], actor_id=actor_id)
     applications = [{"candidate_id": ids[email], "job_id": job.id, "stage": Stage.APPLIED, "applied_at": now,
                      "stage_changed_at": now} for (_n, _name, email, _p, _s, job, _c), _k in ready]
-    application_ids = []
+    application_ids, created = [], []
     for chunk in _chunks(applications):
-        application_ids += session.execute(sa.insert(Application).returning(Application.id), chunk).scalars().all()
+        rows = session.execute(sa.insert(Application).returning(
+            Application.id, Application.candidate_id, Application.job_id), chunk).all()
+        application_ids += [row.id for row in rows]
+        created += [{"application_id": row.id, "candidate_id": row.candidate_id, "job_id": row.job_id,
+                     "stage": Stage.APPLIED.value, "channel": "import"} for row in rows]
     reason = _("Imported from a CSV file")
     session.execute(sa.insert(StageChange), [
         {"application_id": aid, "from_stage": None, "to_stage": Stage.APPLIED, "changed_by_id": actor_id,
@@ -248,4 +253,5 @@ def _import_rows(session: Session, rows: list[tuple[int, dict[str, str]]], *, ac
                             recognised_candidates=len({k.id for _r, k in ready if k is not None}))
     record(session, actor_id=actor_id, action="candidates_imported", entity_type="import", entity_id=0,
            applications=summary.applications, new_candidates=summary.new_candidates)
+    webhook_events.emit_many(session, webhook_events.APPLICATION_CREATED, created)
     return summary

@@ -34,6 +34,7 @@ from hiring.pipeline.stages import OPEN_STAGES, check_move
 from hiring.postgres import once_more_after_race
 from hiring.privacy.consent import notice_given, set_consent
 from hiring.textinput import without_bidi_controls
+from hiring.webhooks import events as webhook_events
 
 INTERVIEWER_ROLES = (Role.INTERVIEWER, Role.RECRUITER, Role.HR, Role.ADMIN)
 
@@ -126,6 +127,9 @@ def _add_candidate(session: Session, *, name: str, email: str, phone: str | None
     session.flush()
     if new or candidate.phone != known_phone:  # a new candidate, or a phone number we did not know
         look_for_duplicates(session, [candidate], actor_id=actor_id)
+    webhook_events.emit(session, webhook_events.APPLICATION_CREATED, {
+        "application_id": application.id, "candidate_id": candidate.id, "job_id": job.id,
+        "stage": Stage.APPLIED.value, "channel": "careers_site" if actor_id is None else "staff"})
     return application
 
 
@@ -174,6 +178,11 @@ def move_application(session: Session, application_id: int, *, expected_stage: S
     record(session, actor_id=actor_id, action="stage_changed", entity_type="application",
            entity_id=application.id, from_stage=previous.value, to_stage=to_stage.value,
            stage_change_id=change.id, **coded_details)  # the reason stays in its row, so that erasure is one place
+    webhook_events.emit(session, webhook_events.APPLICATION_STAGE_CHANGED, {
+        "application_id": application.id, "candidate_id": application.candidate_id,
+        "job_id": application.job_id, "from": previous.value, "to": to_stage.value,
+        "stage_change_id": change.id, "rejection_reason": coded.code if coded else None,
+        "changed_at": now.isoformat().replace("+00:00", "Z")})
     if to_stage is Stage.HIRED:
         make_hire(session, application, start_date=start_date, mentor_id=mentor_id, actor_id=actor_id)
     if to_stage not in OPEN_STAGES:
