@@ -49,19 +49,23 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_nul_characters():
-    """before_request: a query string or form value holding a NUL character is refused whole (400).
+    """before_request: a query string, form value or JSON body holding a NUL character is refused whole (400).
 
     Refused rather than stripped: no keyboard types one, so it was pasted from a binary file or crafted, and
     nobody can see what a silently changed value became. Checked for every request in one place, since
     PostgreSQL refuses it in any text column or comparison (SQLite stores it, and the next export carries it).
     Files are not checked here: the CSV import refuses binary data with its own message."""
-    for values in (*request.args.listvalues(), *request.form.listvalues()):
-        if any("\x00" in value for value in values):
-            from hiring.errorpages import render_error
+    held = any("\x00" in value for values in (*request.args.listvalues(), *request.form.listvalues())
+               for value in values)
+    if not held and request.is_json:  # the JSON API: a NUL written raw or as the escape \u0000
+        body = request.get_data(cache=True)
+        held = b"\x00" in body or b"\\u0000" in body.lower()
+    if held:
+        from hiring.errorpages import render_error
 
-            return render_error(400, _("What you sent holds a NUL character, an invisible control character "
-                                       "that no text here may contain. Nothing was saved: go back, type the "
-                                       "text again rather than pasting it, and send it once more."))
+        return render_error(400, _("What you sent holds a NUL character, an invisible control character "
+                                   "that no text here may contain. Nothing was saved: go back, type the "
+                                   "text again rather than pasting it, and send it once more."))
     return None
 
 

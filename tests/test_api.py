@@ -216,6 +216,10 @@ def test_creating_an_application_checks_it_as_the_form_does(client, app):
     shut = client.post("/api/v1/applications", json={**good, "email": "b@example.org", "job_id": closed.id},
                        headers=bearer(token))
     assert shut.status_code == 422 and "job_id" in shut.get_json()["errors"]
+    nul = client.post("/api/v1/applications", json={**good, "name": "Ann\u0000"}, headers=bearer(token))
+    assert nul.status_code == 400 and nul.mimetype == "application/problem+json"  # PostgreSQL cannot store one
+    huge = client.get("/api/v1/applications", query_string={"job_id": 377576351990}, headers=bearer(token))
+    assert huge.status_code == 422  # above PostgreSQL's INTEGER: names nothing, never reaches the database
     missing = client.post("/api/v1/applications", json={"name": "No mail"}, headers=bearer(token))
     assert missing.status_code == 422 and missing.mimetype == "application/problem+json"
     reader = token_for(factories.user(Role.RECRUITER), ("candidates:read",))

@@ -4,6 +4,8 @@ Each operation's strategy is run by Hypothesis directly (Schemathesis's pytest p
 pytest), with few examples per operation, so that the run takes seconds, not minutes."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -33,7 +35,7 @@ def test_no_operation_answers_500_or_off_its_schema(app):
     assert len(operations) >= 13
     for operation in operations:
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "15")), deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case):
             case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
 

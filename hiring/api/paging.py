@@ -8,6 +8,8 @@ import base64
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from hiring.bounds import MAX_ID
+
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
 
@@ -22,7 +24,7 @@ def decode(cursor: str) -> int:
     except (ValueError, UnicodeDecodeError):
         raise ValueError("not a cursor") from None
     kind, _colon, value = text.partition(":")
-    if kind != "id" or not value.isdigit() or len(value) > 18:
+    if kind != "id" or not value.isdigit() or len(value) > 18 or int(value) > MAX_ID:
         raise ValueError("not a cursor")
     return int(value)
 

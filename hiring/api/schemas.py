@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from hiring.bounds import MAX_ID
 from hiring.models import EndReason, GateResult, InterviewKind, JobStatus, OfferDecision, Recommendation, Stage
 
 STAGES = [s.value for s in Stage]
+# An id typed by a client: above PostgreSQL's INTEGER it can name nothing (hiring/bounds.py), and must not reach
+# the database as a number it refuses to compare.
+AN_ID = validate.Range(min=1, max=MAX_ID)
 
 
 def _enum(enum, **kw):
@@ -61,7 +65,7 @@ class NewApplicationSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=3, max=254))
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     source = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
-    job_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    job_id = fields.Integer(required=True, strict=True, validate=AN_ID)
     retention_consent = fields.Boolean(load_default=False)
 
 
@@ -73,13 +77,13 @@ class MoveSchema(Schema):
                                    metadata={"description": "Refused with 409 when the application is no longer "
                                                             "in this stage (someone else moved it)."})
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
-    rejection_reason_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    rejection_reason_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=AN_ID)
     start_date = fields.Date(load_default=None, allow_none=True)
-    mentor_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    mentor_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=AN_ID)
 
 
 class ApplicationFilter(Schema):
-    job_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    job_id = fields.Integer(load_default=None, validate=AN_ID)
     stage = fields.String(load_default=None, validate=validate.OneOf(STAGES))
 
 
@@ -94,7 +98,7 @@ class AssignmentSchema(Schema):
 
 
 class AssignmentFilter(Schema):
-    application_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    application_id = fields.Integer(load_default=None, validate=AN_ID)
 
 
 class RatingSchema(Schema):
