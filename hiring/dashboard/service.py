@@ -14,7 +14,6 @@ from hiring.models import (
     Application,
     Candidate,
     Enrollment,
-    Hire,
     InterviewAssignment,
     Job,
     JobStatus,
@@ -97,22 +96,27 @@ class CohortRow:
         return round(100 * self.tasks_done / self.tasks_total) if self.tasks_total else 0
 
 
-def onboarding_cohorts(session: Session) -> list[CohortRow]:
+def cohort_sums() -> sa.Select:
     """Enrolments in progress grouped by start date, with task progress (complete as the cohort list counts
-    it: done, and signed off where needed), in one query of a row per person: the counts are the enrolments'
-    own, kept by the database (migration 0027), not a reading of every task."""
-    rows = session.execute(
+    it: done, and signed off where needed), a row per person: the counts are the enrolments' own, kept by the
+    database (migration 0027), not a reading of every task; who has left is the enrolment's own mark too
+    (migration 0034), so the statement reads the enrolments in the programme and nothing else."""
+    return (
         sa.select(
             Enrollment.started_on,
             sa.func.count(),
             sa.func.sum(Enrollment.tasks_complete),
             sa.func.sum(Enrollment.tasks_total),
         )
-        .join(Hire, Enrollment.hire_id == Hire.id)
-        .where(Enrollment.completed_on.is_(None), Hire.end_date.is_(None))
+        .where(Enrollment.completed_on.is_(None), sa.text("NOT enrollments.hire_left"))
         .group_by(Enrollment.started_on)
         .order_by(Enrollment.started_on)
-    ).all()
+    )
+
+
+def onboarding_cohorts(session: Session) -> list[CohortRow]:
+    """HR's home's cohorts in the programme, oldest first: one statement (cohort_sums)."""
+    rows = session.execute(cohort_sums()).all()
     return [CohortRow(*row) for row in rows]
 
 

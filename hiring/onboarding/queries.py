@@ -128,17 +128,22 @@ class Cohort:
 
 
 def _in_programme(mentor_id: int | None):
-    where = [Enrollment.completed_on.is_(None), Hire.end_date.is_(None)]
+    """Enrolments in the programme now (the hire's leaving is the enrolment's own mark, migration 0034); a
+    mentor's: the statement must join Hire."""
+    where = [Enrollment.completed_on.is_(None), sa.text("NOT enrollments.hire_left")]
     if mentor_id is not None:
         where.append(Hire.mentor_id == mentor_id)
     return where
 
 
 def cohort_list(session: Session, today: date, mentor_id: int | None = None) -> list[Cohort]:
-    """The cohorts in the programme now, newest first, with how many people each; 1 query."""
+    """The cohorts in the programme now, newest first, with how many people each; 1 query (HR's: of the
+    enrolments alone)."""
+    stmt = sa.select(Enrollment.started_on, sa.func.count())
+    if mentor_id is not None:
+        stmt = stmt.join(Hire, Enrollment.hire_id == Hire.id)
     rows = session.execute(
-        sa.select(Enrollment.started_on, sa.func.count())
-        .join(Hire, Enrollment.hire_id == Hire.id).where(*_in_programme(mentor_id))
+        stmt.where(*_in_programme(mentor_id))
         .group_by(Enrollment.started_on).order_by(Enrollment.started_on.desc())
     )
     return [Cohort(started, n, current_week(started, today), is_stuck(started, today)) for started, n in rows]
