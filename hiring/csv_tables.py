@@ -114,3 +114,90 @@ def onboarding_table(data: dict) -> tuple[list[str], list[list]]:
                 cells += list(r.weeks.get(week, (0, 0)))
             rows.append(cells + [r.done, r.total, r.overdue, r.waiting_for_me])
     return header, rows
+
+
+def retention_curves_table(stats: dict) -> tuple[list[str], list[list]]:
+    """Retention at a glance: per line of the retention charts (all hires, each values-fit band, each year of
+    start) its people, the share still employed at 30, 90, 180 and 365 days with the 95% band (empty where the
+    line has not reached the day), and the median tenure in days (empty while fewer than half have left)."""
+    from hiring.labels import group_label
+
+    days = (30, 90, 180, 365)
+    header = [_("grouping"), _("group"), _("people")]
+    for d in days:
+        header += [_("share at %(d)d days", d=d), _("%(level)s low", level="95%") + f" ({d})",
+                   _("%(level)s high", level="95%") + f" ({d})"]
+    header.append(_("median tenure in days"))
+    rows: list[list] = []
+    everyone = _("all hires")
+    lines = ([(everyone, stats["all_curve"])] if stats["all_curve"] else []) \
+        + [(_("values fit"), c) for c in stats["band_curves"]] + [(_("year of start"), c) for c in stats["year_curves"]]
+    for grouping, curve in lines:
+        cells = [grouping, everyone if grouping == everyone else group_label(curve.label), curve.n]
+        for d in days:
+            point = curve.at.get(d)
+            cells += [rounded(v) for v in point] if point else [None, None, None]
+        rows.append(cells + [None if curve.median is None else int(curve.median)])
+    return header, rows
+
+
+def leavers_table(stats: dict) -> tuple[list[str], list[list]]:
+    """Who left, and why: per end reason, how many left within their first year and how many in all."""
+    from hiring.labels import END_REASON_LABELS
+
+    header = [_("end reason"), _("within the first year"), _("all time")]
+    return header, [[str(END_REASON_LABELS[reason]), stats["first_year_leavers"][reason], n]
+                    for reason, n in stats["leavers"].items()]
+
+
+def prediction_table(table, titles: dict) -> tuple[list[str], list[list]]:
+    """Does our interview predict: per item and outcome, n, the observed r with its 95% interval, the r
+    corrected for range restriction with its interval, and the verdict (empty below the minimum n, where the
+    page shows no figure)."""
+    header = [_("outcome"), _("item"), _("kind"), _("job"), "n", "r", _("%(level)s low", level="95%"),
+              _("%(level)s high", level="95%"), _("corrected r"), _("corrected low"), _("corrected high"),
+              _("predicts")]
+    kinds = {"axis": _("axis"), "value": _("core value"), "requirement": _("requirement")}
+    rows: list[list] = []
+    for outcome, title in titles.items():
+        for row in table.rows:
+            finding = row.findings.get(outcome)
+            if finding is None:
+                continue
+            cells = [str(title), row.item.name, kinds[row.item.kind], row.item.job or "", finding.n]
+            if finding.shown:
+                c = finding.corrected
+                cells += [rounded(finding.observed.r), rounded(finding.observed.low), rounded(finding.observed.high),
+                          rounded(c.r) if c else None, rounded(c.low) if c else None, rounded(c.high) if c else None,
+                          _yes_no(bool(finding.verdict))]
+            else:
+                cells += [None] * 7
+            rows.append(cells)
+    return header, rows
+
+
+def dossier_ratings_table(data: dict) -> tuple[list[str], list[list]]:
+    """The ratings behind one decision: per item and interviewer, the score (empty for "no evidence", which
+    has its own column). The evidence written beside each score is in the dossier itself."""
+    from hiring.labels import KIND_LABELS
+
+    header = [_("kind"), _("item"), _("must have"), _("interviewer"), _("interview"), _("score"), _("no evidence")]
+    kinds = {"requirement": _("requirement"), "value": _("core value")}
+    cards = {card.id: card for card in data["cards"]}
+    rows = []
+    for row in data["rows"]:
+        for card_id, rating in row.cells.items():
+            card = cards[card_id]
+            rows.append([kinds.get(row.kind, row.kind), row.name, _yes_no(row.must_have),
+                         card.assignment.interviewer.name, str(KIND_LABELS[card.assignment.kind]),
+                         None if rating.no_evidence else rating.score, _yes_no(rating.no_evidence)])
+    return header, rows
+
+
+def stage_history_table(data: dict) -> tuple[list[str], list[list]]:
+    """The application's stage changes, oldest first: when (ISO 8601, UTC), to which stage, by whom, why."""
+    from hiring.labels import STAGE_LABELS
+
+    header = [_("when"), _("to"), _("by"), _("why")]
+    return header, [[change.changed_at.isoformat(), str(STAGE_LABELS[change.to_stage]), who or "", change.reason or ""]
+                    for change, who in data["history"]]

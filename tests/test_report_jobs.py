@@ -93,6 +93,32 @@ def _download(client, url: str):
     return result
 
 
+def test_the_archival_pdfa_is_asked_for_by_its_own_button(client, login_as):
+    """"Prepare a PDF/A for the archive" (the form's second button, format=pdfa) prepares the PDF/A with the
+    report's tables attached, under a name that says so; the prepare page of a .pdf?format=pdfa address makes
+    that button the main one."""
+    from tests.pdfcheck import attached_csv, pdfa_part, reader
+
+    login_as(Role.HR)
+    page = client.get("/reports/retention.pdf?format=pdfa").get_data(as_text=True)
+    _request_over()
+    assert "The Offer and retention (PDF/A for the archive)" in page
+    assert '<button type="submit" name="format" value="pdfa" class="button" ' in page and 'id="pdfa-hint"' in page
+    status_url = _prepare(client, "fairness", format="pdfa")
+    job_id = status_url.rsplit("/", 1)[1]
+    assert _task(job_id).params == {"report": "fairness", "job": None, "archive": True}
+    page = _wait_until_finished(client, status_url)
+    assert "The PDF is ready." in page and "Hiring funnel and fairness (PDF/A for the archive)" in page
+    status, headers, data = _download(client, f"/reports/jobs/{job_id}/download")
+    assert status == 200 and headers["Content-Disposition"] == 'attachment; filename="funnel-and-fairness-pdfa.pdf"'
+    pdf = reader(data)
+    assert pdfa_part(pdf) == ("3", "B") and attached_csv(pdf, "funnel-and-fairness.csv")[0][0] == "step"
+    # Any other format is the ordinary PDF.
+    other = _prepare(client, "retention", format="docx")
+    assert _task(other.rsplit("/", 1)[1]).params == {"report": "retention"}
+    _wait_until_finished(client, other)
+
+
 def test_prepared_in_a_thread_shown_while_waiting_and_downloaded_once(client, login_as):
     user = login_as(Role.HR)
     user_id, opening_id = user.id, factories.job(title="Loyalty team").id

@@ -84,6 +84,43 @@ def test_the_onboarding_report_is_rendered_in_parts_and_joined(app, company, cou
     assert [c["heading"] for c in counted_parts] == [True, False, False, False]
 
 
+def test_the_joined_report_is_tagged_as_one_document(app, company, counted_parts):
+    """pypdf copies the parts' pages but not their structure trees: the joined file carries one tree, every
+    page keyed into it, every element pointing at the file's own pages, one Document with the parts' content
+    in order (the title heading once, each cohort's table), and no moment differing between the parts."""
+    from tests.pdfcheck import elements, structure_is_whole, tags, xmp
+
+    with app.test_request_context():
+        pdf = PdfReader(io.BytesIO(documents.build("onboarding", {"cohort": ""})))
+    assert len(counted_parts) == 4 and len({c["now"] for c in counted_parts}) == 1
+    assert pdf.trailer["/Root"]["/MarkInfo"]["/Marked"].value is True and not structure_is_whole(pdf)
+    found = tags(pdf)
+    assert found[0] == "/Document" and found.count("/Document") == 1 and found.count("/H1") == 1
+    assert found.count("/Table") >= 4 and "/TH" in found
+    # Every element under the one Document, in the parts' order: the first part's heading comes first.
+    assert str(elements(pdf)[1]["/S"]) == "/H1" and 'pdfuaid:part="1"' in xmp(pdf)
+    # The file identifier is a hash of the content, as PDF/A asks.
+    assert pdf.trailer["/ID"][0] == pdf.trailer["/ID"][1]
+
+
+def test_the_joined_report_as_pdfa_keeps_its_metadata_and_its_table(app, company, counted_parts):
+    from tests.pdfcheck import attached_csv, pdfa_part, structure_is_whole
+
+    with app.test_request_context():
+        pdf = PdfReader(io.BytesIO(documents.build("onboarding", {"cohort": "", "archive": True})))
+    # The first part attaches the table; the others are PDF/A with nothing attached.
+    assert [bool(c["archive"]) for c in counted_parts] == [True, False, False, False]
+    assert all(c["archive"] is not None for c in counted_parts)
+    assert pdfa_part(pdf) == ("3", "B") and pdf.trailer["/Root"]["/OutputIntents"] and not structure_is_whole(pdf)
+    rows = attached_csv(pdf, "onboarding.csv")
+    assert rows[0][:3] == ["cohort", "new hire", "mentor"]
+    assert sorted(row[1] for row in rows[1:]) == sorted(name for name in company if name.startswith("Cohort"))
+    # WeasyPrint 70 lists an attachment's file specification twice in /AF (from the names and from the objects):
+    # one file, related to the document as its data.
+    specs = pdf.trailer["/Root"]["/AF"]
+    assert len({spec.idnum for spec in specs}) == 1 and str(specs[0].get_object()["/AFRelationship"]) == "/Data"
+
+
 def test_a_report_that_fits_in_one_part_is_one_document_as_before(app, company, counted_parts, monkeypatch):
     monkeypatch.setattr(documents, "PART_ROWS", 300)
     steps = []

@@ -55,7 +55,7 @@ def _prepare(task: Task, progress) -> None:
     # In a transaction of its own, begun by the write: the render's reads leave no stale snapshot behind.
     with Session(db.engine) as session:
         try:
-            stored = files.store(session, documents.FILENAMES[report], "application/pdf", pdf,
+            stored = files.store(session, documents.filename(report, params), "application/pdf", pdf,
                                  expires_at=utcnow() + KEEP_FOR, owner_id=task.user_id)
         except files.FileTooLarge:
             raise tasks.Failed("too_large") from None  # FILE_MAX_MB: the page says so
@@ -112,4 +112,4 @@ def take(job_id: str, user_id: int) -> tuple[str, int, int] | None:
     if claimed != 1 or size is None:  # another request took it first, or the file expired meanwhile
         db.session.rollback()
         return None
-    return documents.FILENAMES[prepared.report], job.file_id, size
+    return documents.filename(prepared.report, prepared.params), job.file_id, size

@@ -22,14 +22,23 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(DANGEROUS) else text
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
-    """A UTF-8 CSV download (with a byte-order mark, so that Excel reads the accents) and a header row."""
+# The byte-order mark a UTF-8 CSV starts with, so that Excel reads the accents.
+BOM = "\ufeff"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """A header row and the rows as CSV text, every cell safe to open in a spreadsheet (no byte-order mark)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([neutralise(h) for h in header])
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    return out.getvalue()
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
+    """A UTF-8 CSV download (with a byte-order mark, so that Excel reads the accents) and a header row."""
+    return Response(BOM + csv_text(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -15,19 +15,22 @@ from flask import abort
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from hiring import csv_tables
 from hiring.analytics import figures
 from hiring.bounds import to_int
 from hiring.extensions import db
 from hiring.models import utcnow
 from hiring.onboarding.views import today
-from hiring.reports import parts, summary
-from hiring.reports.pdf import render_pdf
+from hiring.reports import chart_text, parts, summary
+from hiring.reports.pdf import DataTable, render_pdf
 from hiring.scoring.calibration_page import LOW_ALPHA
 from hiring.scoring.calibration_service import calibration
 
 # The reports that may run in the background, and the name of the file each downloads as.
 FILENAMES = {"onboarding": "onboarding.pdf", "fairness": "funnel-and-fairness.pdf",
              "retention": "offer-and-retention.pdf"}
+# The value of a form's or a link's `format` that asks for the archival PDF/A (hiring/reports/pdf.py) instead.
+ARCHIVE_FORMAT = "pdfa"
 # Progress steps in order; the status page words them. A report rendered in parts says which part it is at
 # ("rendering 2/5", parts.part_step).
 STEPS = ("gathering", "rendering")
@@ -98,19 +101,30 @@ def cohort_day(chosen: str) -> date:
 def params_from(kind: str, values: Mapping) -> dict:
     """The parameters of a report from query or form values, checked: unknown kinds and job openings are 404.
 
-    Only plain ids and dates are kept, so that a report task's row never holds anything personal.
+    Only plain ids, dates and the archival flag are kept, so that a report task's row never holds anything
+    personal. `format=pdfa` asks for the archival PDF/A (`archive: True`); anything else for the ordinary PDF.
     """
     if kind == "fairness":
         job = fairness_job(_int_or_none(values.get("job")))
-        return {"job": job.id if job else None}
-    if kind == "onboarding":
+        params = {"job": job.id if job else None}
+    elif kind == "onboarding":
         chosen = (values.get("cohort") or "").strip()
         if chosen:
             chosen = cohort_day(chosen).isoformat()
-        return {"cohort": chosen}
-    if kind == "retention":
-        return {}
-    abort(404)
+        params = {"cohort": chosen}
+    elif kind == "retention":
+        params = {}
+    else:
+        abort(404)
+    if values.get("format") == ARCHIVE_FORMAT:
+        params["archive"] = True
+    return params
+
+
+def filename(kind: str, params: Mapping) -> str:
+    """The name a report's PDF downloads as: the archival one says so ("funnel-and-fairness-pdfa.pdf")."""
+    name = FILENAMES[kind]
+    return name.replace(".pdf", f"-{ARCHIVE_FORMAT}.pdf") if params.get("archive") else name
 
 
 def _int_or_none(value) -> int | None:
@@ -120,8 +134,14 @@ def _int_or_none(value) -> int | None:
         return None  # as the page's ?job=abc: the report of all jobs
 
 
+def label(kind: str, params: Mapping) -> str:
+    """What the pages that prepare a report call it: its title, and whether it is the archival PDF/A."""
+    name = title(kind, params)
+    return _("%(report)s (PDF/A for the archive)", report=name) if params.get("archive") else name
+
+
 def title(kind: str, params: Mapping) -> str:
-    """The report's title in the current locale, as the PDF and the job's status page show it."""
+    """The report's title in the current locale, as the PDF shows it."""
     if kind == "onboarding":
         return _("Onboarding") + (f": {params['cohort']}" if params.get("cohort") else "")
     if kind == "fairness":
@@ -157,13 +177,15 @@ def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) 
     """Render one of the reports to PDF bytes; `progress` hears "gathering" and then "rendering" (for a report
     of several parts, "rendering 1/N" and so on)."""
     progress("gathering")
+    archive = bool(params.get("archive"))
     if kind == "onboarding":
         data = onboarding_data(params.get("cohort", ""))
         sections = parts.split(onboarding_sections(data), PART_ROWS)
         graduates = data["graduates"]
         # render_pdf is looked up now, not at import, so that a test may stand in for it.
         return parts.render_joined(render_pdf, "reports/onboarding_pdf.html", title(kind, params), sections,
-                                   progress, cohort=params.get("cohort", ""),
+                                   progress, archive=archive_tables(kind, data) if archive else None,
+                                   cohort=params.get("cohort", ""),
                                    summary=summary.onboarding(db.session, today(), data),
                                    graduates_total=len(graduates),
                                    graduates_on_time=sum(1 for g in graduates if not g["days_late"]))
@@ -177,7 +199,28 @@ def build(kind: str, params: Mapping, progress: Callable[[str], None] = _quiet) 
         raise ValueError(f"no such report: {kind!r}")
     report_title = title(kind, params)
     progress("rendering")
-    return render_pdf(template, report_title, **data)
+    return render_pdf(template, report_title, archive=archive_tables(kind, data) if archive else None, **data)
+
+
+def archive_tables(kind: str, data: dict) -> list[DataTable]:
+    """The data behind a report's tables, attached as CSV to its archival PDF/A: the same tables as its CSV
+    downloads (hiring/csv_tables.py), in the reader's language, numbers as numbers."""
+    if kind == "onboarding":
+        return [DataTable("onboarding.csv", _("Progress per new hire and week"), *csv_tables.onboarding_table(data))]
+    if kind == "fairness":
+        return [DataTable("funnel-and-fairness.csv", _("Adverse impact per step and group"),
+                          *csv_tables.fairness_table(data))]
+    if kind == "retention":
+        return [DataTable("offer-by-cohort.csv", _("The Offer by cohort and by values fit at hiring"),
+                          *csv_tables.retention_table(data)),
+                DataTable("retention.csv", _("Retention at a glance"), *csv_tables.retention_curves_table(data)),
+                DataTable("leavers.csv", _("Who left, and why"), *csv_tables.leavers_table(data)),
+                DataTable("prediction.csv", _("Does our interview predict?"),
+                          *csv_tables.prediction_table(data["prediction"], figures.PREDICTION_CHART_TITLES))]
+    if kind == "dossier":
+        return [DataTable("ratings.csv", _("Ratings per item and interviewer"), *csv_tables.dossier_ratings_table(data)),
+                DataTable("stage-history.csv", _("Stage history"), *csv_tables.stage_history_table(data))]
+    raise ValueError(f"no such report: {kind!r}")
 
 
 def _step_label(stage: str, following: str) -> str:
@@ -206,15 +249,17 @@ def _retention_data() -> dict:
     stats = figures.offer_statistics(wait=True).value
     charts = []
     # The charts the page shows, from their snapshots (drawn once per change of the data, not per PDF).
-    for which, curves in (("all", stats["all_curve"]), ("band", stats["band_curves"]),
-                          ("cohort", stats["year_curves"])):
+    # Each with its text alternative (hiring/reports/chart_text.py), which the tagged PDF carries.
+    for which, curves in (("all", [stats["all_curve"]] if stats["all_curve"] else []),
+                          ("band", stats["band_curves"]), ("cohort", stats["year_curves"])):
         if curves:
             svg = figures.retention_chart(which, str(get_locale()), wait=True)
-            charts.append((which, _svg_data_url(svg.value)))
+            charts.append((which, _svg_data_url(svg.value), chart_text.retention_alt(which, curves)))
     # Does our interview predict: its table and, for each outcome with figures, its chart.
     table = figures.prediction(wait=True).value
     prediction_charts = [(outcome, title, _svg_data_url(figures.prediction_chart(outcome, str(get_locale()),
-                                                                                 wait=True).value))
+                                                                                 wait=True).value),
+                          chart_text.forest_alt(figures.prediction_rows(table, outcome)))
                          for outcome, title in figures.PREDICTION_CHART_TITLES.items() if table.any_shown(outcome)]
     return {"charts": charts, **stats, "group_label": figures.group_label,
             "prediction": table, "prediction_charts": prediction_charts,

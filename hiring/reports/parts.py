@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 # Document-wide entries of a PDF's catalog that a part carries and the joined file must keep: the language
-# (screen readers pick their voice by it), how a viewer opens it (the outline beside the pages), tagging.
-CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo")
+# (screen readers pick their voice by it), how a viewer opens it (the title, the outline beside the pages),
+# tagging, the XMP metadata (title, dates, the PDF/UA or PDF/A part it declares), the colour profile PDF/A needs,
+# and the files attached to an archival PDF (`/AF`; their names are kept under /Names below).
+CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents", "/AF")
 
 
 @dataclass(frozen=True)
@@ -68,39 +70,51 @@ Renderer = Callable[..., bytes]
 
 
 def render_joined(render: Renderer, template: str, title: str, parts: Sequence[list[Section]],
-                  progress: Callable[[str], None], **context) -> bytes:
+                  progress: Callable[[str], None], *, archive=None, now=None, **context) -> bytes:
     """Render each part with `render(template, title, **context)` (reports/pdf.py's render_pdf) and join them.
 
     The template sees `sections` (its part's), `heading` (the title on the first part only), `first_page`
     and `count_pages` (reports/base.html numbers the pages with them). `progress` hears "rendering n/N"
-    before each part of several.
+    before each part of several. `archive`: the tables of an archival PDF/A (render_pdf's), attached by the
+    first part; every part is then PDF/A. All parts share one moment (`now`, else the current time).
     """
+    from hiring.models import utcnow
+
+    now = now or utcnow()
     if len(parts) == 1:
         progress("rendering")
-        return render(template, title, sections=parts[0], heading=True, first_page=1, count_pages=True, **context)
+        return render(template, title, sections=parts[0], heading=True, first_page=1, count_pages=True,
+                      archive=archive, now=now, **context)
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
+    tree = StructureTree(writer)
     first_page = 1
     for number, sections in enumerate(parts, 1):
         progress(part_step(number, len(parts)))
+        attached = archive if number == 1 or archive is None else []  # PDF/A, its tables attached once
         pdf = render(template, title, sections=sections, heading=number == 1, first_page=first_page,
-                     count_pages=False, **context)
+                     count_pages=False, archive=attached, now=now, **context)
         reader = PdfReader(io.BytesIO(pdf))
         if number == 1:
             _keep_document_entries(reader, writer)
+        before = len(writer.pages)
         writer.append(reader)  # copies the pages, their fonts and the part's outline (its headings)
+        tree.add(reader, list(writer.pages)[before:])
         first_page += len(reader.pages)
         del pdf, reader
         gc.collect()  # the part's layout is garbage now: give its memory back before the next one is laid out
+    tree.finish()
+    writer.generate_file_identifiers()  # a hash of the content, as WeasyPrint's: PDF/A needs one
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def _keep_document_entries(reader, writer) -> None:
-    """The first part's title and producer, and its language and viewer settings, for the joined file."""
-    from pypdf.generic import NameObject
+    """The first part's title and producer, its language, viewer settings and metadata, and its attached
+    files, for the joined file."""
+    from pypdf.generic import DictionaryObject, NameObject
 
     if reader.metadata:
         writer.add_metadata(dict(reader.metadata))
@@ -108,6 +122,104 @@ def _keep_document_entries(reader, writer) -> None:
     for key in CATALOG_KEYS:
         if key in catalog:
             writer.root_object[NameObject(key)] = catalog[key].clone(writer)
+    files = catalog.get("/Names", {}).get("/EmbeddedFiles")
+    if files is not None:
+        names = writer.root_object.setdefault(NameObject("/Names"), DictionaryObject())
+        names.get_object()[NameObject("/EmbeddedFiles")] = files.clone(writer)
+
+
+class StructureTree:
+    """The joined file's structure tree (what makes a PDF tagged): the parts' trees under one Document.
+
+    pypdf copies a part's pages but neither its structure tree nor the pages' keys into it (/StructParents),
+    so a joined file would claim to be tagged with no tags. Each part's tree is copied (its elements point to
+    the copied pages, as pypdf maps every object of a part once), its keys into the parent tree are moved past
+    the previous parts' (pages and link annotations alike), and the elements under each part's Document
+    element become children of one Document element for the whole file.
+    """
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.children: list = []  # the elements under the joined Document, in reading order
+        self.nums: list = []      # the parent tree: key, value, key, value ...
+        self.next_key = 0
+        self.role_map = None
+
+    def add(self, reader, pages) -> None:
+        """Take in a part's tree; `pages` are its pages as copied into the writer, in order."""
+        from pypdf.generic import NameObject, NumberObject
+
+        root = reader.trailer["/Root"].get("/StructTreeRoot")
+        if root is None:
+            return
+        root = root.get_object()
+        offset = self.next_key
+        highest = -1
+        for key, value in _number_tree(root["/ParentTree"].get_object()):
+            self.nums += [NumberObject(key + offset), value.clone(self.writer)]
+            highest = max(highest, key)
+        for original, copied in zip(reader.pages, pages):
+            copied = copied.get_object()
+            if "/StructParents" in original:
+                copied[NameObject("/StructParents")] = NumberObject(original["/StructParents"] + offset)
+            for annotation in copied.get("/Annots", []) or []:
+                annotation = annotation.get_object()
+                if "/StructParent" in annotation:
+                    annotation[NameObject("/StructParent")] = NumberObject(annotation["/StructParent"] + offset)
+        self.next_key = offset + highest + 1
+        if self.role_map is None and "/RoleMap" in root:
+            self.role_map = root["/RoleMap"].clone(self.writer)
+        for document in _as_list(root["/K"]):
+            element = document.clone(self.writer).get_object()
+            self.children += [kid for kid in _as_list(element.get("/K")) if _is_element(kid)]
+
+    def finish(self) -> None:
+        """Write the joined tree into the writer's catalog (nothing when no part was tagged)."""
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+        if not self.children:
+            return
+        w = self.writer
+        parent_tree = w._add_object(DictionaryObject({NameObject("/Nums"): ArrayObject(self.nums)}))
+        root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot"),
+                                 NameObject("/ParentTree"): parent_tree,
+                                 NameObject("/ParentTreeNextKey"): NumberObject(self.next_key)})
+        if self.role_map is not None:
+            root[NameObject("/RoleMap")] = self.role_map
+        root_ref = w._add_object(root)
+        document = DictionaryObject({NameObject("/Type"): NameObject("/StructElem"),
+                                     NameObject("/S"): NameObject("/Document"), NameObject("/P"): root_ref,
+                                     NameObject("/K"): ArrayObject(self.children)})
+        document_ref = w._add_object(document)
+        for child in self.children:
+            child.get_object()[NameObject("/P")] = document_ref
+        root[NameObject("/K")] = ArrayObject([document_ref])
+        w.root_object[NameObject("/StructTreeRoot")] = root_ref
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    value = value.get_object() if hasattr(value, "get_object") else value
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _is_element(kid) -> bool:
+    """A structure element (an indirect dictionary with /S), not a marked-content id or reference."""
+    obj = kid.get_object() if hasattr(kid, "get_object") else kid
+    return isinstance(obj, dict) and "/S" in obj and hasattr(kid, "idnum")
+
+
+def _number_tree(node) -> list[tuple[int, object]]:
+    """A number tree's (key, value) pairs in order, flat /Nums and /Kids alike (ISO 32000-1, 7.9.7)."""
+    pairs = []
+    nums = node.get("/Nums")
+    if nums is not None:
+        nums = nums.get_object()
+        pairs += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+    for kid in node.get("/Kids", []) or []:
+        pairs += _number_tree(kid.get_object())
+    return pairs
 
 
 STEP_PREFIX = "rendering "

@@ -37,19 +37,23 @@ def dossier_page(application_id: int):
 @bp.route("/applications/<int:application_id>/dossier.pdf")
 @roles_required(*RECRUITING)
 def dossier_pdf(application_id: int):
-    """The candidate decision dossier as a PDF."""
+    """The candidate decision dossier as a PDF; with ?format=pdfa as the archival PDF/A, its ratings and stage
+    history attached as CSV."""
     data = _dossier_or_404(application_id)
     title = _("Decision dossier: %(name)s, %(job)s", name=isolated(data["application"].candidate.name),
               job=isolated(data["application"].job.title))
-    return pdf_response(f"dossier-application-{application_id}.pdf",
-                        render_pdf("reports/dossier_pdf.html", title, summary=summary.dossier(data), **data))
+    archive = request.args.get("format") == documents.ARCHIVE_FORMAT
+    suffix = f"-{documents.ARCHIVE_FORMAT}" if archive else ""
+    return pdf_response(f"dossier-application-{application_id}{suffix}.pdf",
+                        render_pdf("reports/dossier_pdf.html", title, summary=summary.dossier(data),
+                                   archive=documents.archive_tables("dossier", data) if archive else None, **data))
 
 
 @bp.route("/retention.pdf")
 @roles_required(Role.HR, Role.ADMIN)
 def retention_pdf():
     """The offer and retention report's PDF: a page that offers to prepare it in the background."""
-    return _prepare_page("retention", {})
+    return _prepare_page("retention", documents.params_from("retention", request.args))
 
 
 @bp.route("/retention-cohorts.csv")
@@ -161,7 +165,7 @@ REPORT_PAGES = {"onboarding": lambda p: url_for("reports.onboarding", cohort=p.g
 def _prepare_page(kind: str, params: dict):
     """The small page a big report's .pdf address shows: the report is prepared in the background, and its
     "Prepare the PDF" form (a POST, with the same parameters) starts that."""
-    return render_template("reports/prepare.html", report=kind, params=params, name=documents.title(kind, params),
+    return render_template("reports/prepare.html", report=kind, params=params, name=documents.label(kind, params),
                            report_page=REPORT_PAGES[kind](params))
 
 
@@ -192,7 +196,7 @@ def report_job(job_id: str):
     prepared = _own_job_or_404(job_id)
     step, part = parts.read_step(prepared.task.step)
     return render_template("reports/job.html", job=prepared.task, step=step, part=part,
-                           name=documents.title(prepared.report, prepared.params),
+                           name=documents.label(prepared.report, prepared.params),
                            report_page=REPORT_PAGES[prepared.report](prepared.params), started=prepared.task.created_at,
                            keep_hours=int(background.KEEP_FOR.total_seconds()) // 3600)
 

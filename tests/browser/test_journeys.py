@@ -100,7 +100,7 @@ def test_hr_from_the_dashboard_to_each_pdf(page, audit, live_app):
 
     def download(link_name: str, filename: str, kind: bytes) -> None:
         with page.expect_download(timeout=PDF_TIMEOUT_MS) as info:
-            page.get_by_role("link", name=link_name).click()
+            page.get_by_role("link", name=link_name, exact=True).click()
         assert info.value.suggested_filename == filename or re.fullmatch(filename, info.value.suggested_filename)
         assert Path(info.value.path()).read_bytes().lstrip(b"\xef\xbb\xbf")[:len(kind)] == kind
 

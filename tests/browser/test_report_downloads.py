@@ -12,6 +12,7 @@ from hiring.extensions import db
 from hiring.models import Application, GateResult, Stage
 from tests.browser.test_login import sign_in
 from tests.browser.conftest import PDF_TIMEOUT_MS
+from tests.pdfcheck import pdfa_part, reader
 
 
 def _scored_candidate(app) -> int:
@@ -29,10 +30,16 @@ def test_dossier_and_retention_report_download(page, live_app, audit):
     page.get_by_role("link", name="Decision dossier").first.click()
     audit("dossier")
     with page.expect_download(timeout=PDF_TIMEOUT_MS) as info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("link", name="Download PDF", exact=True).click()
     download = info.value
     assert download.suggested_filename.startswith("dossier-application-") and download.suggested_filename.endswith(".pdf")
     assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
+    # The archival PDF/A beside it, with its ratings attached.
+    with page.expect_download(timeout=PDF_TIMEOUT_MS) as info:
+        page.get_by_role("link", name="Download PDF/A for the archive").click()
+    assert info.value.suggested_filename.endswith("-pdfa.pdf")
+    archived = reader(Path(info.value.path()).read_bytes())
+    assert pdfa_part(archived) == ("3", "B") and "ratings.csv" in archived.attachments
 
     # The PDF's old address (a bookmark) renders nothing: it offers to prepare the PDF in the background.
     page.goto("/reports/retention.pdf")
