@@ -3,6 +3,7 @@ with the data behind their tables attached as CSV (hiring/reports/pdf.py): read 
 poppler's `pdfinfo` where it is installed. The same data at the same moment gives the same bytes."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
@@ -49,6 +50,8 @@ def _assert_accessible(data: bytes, language: str, title: str, headings: list[st
     if shutil.which("pdfinfo"):
         info = _pdfinfo(data, tmp_path)
         assert info["Tagged"] == "yes" and info["Title"] == title, info
+    elif os.environ.get("REQUIRE_PDFINFO"):
+        pytest.fail("pdfinfo (Debian's poppler-utils) is required here (REQUIRE_PDFINFO) and missing")
 
 
 def test_every_pdf_is_tagged_and_the_archival_ones_carry_their_tables(app, client, runner, login_as, tmp_path):
