@@ -81,7 +81,7 @@ def test_the_audit_log_never_sorts_the_log(app):
 def test_the_offers_decided_list_reads_two_indexes(app):
     rows, _count = _closed(datetime.now(timezone.utc))
     steps = page_plan(rows)
-    assert "ix_quit_offers_decided_at" in steps and "ix_quit_offers_decision_deadline" in steps, steps
+    assert "ix_quit_offers_decided_at" in steps and "ix_quit_offers_open" in steps, steps
 
 
 def test_the_offers_eligible_list_reads_the_hires_awaiting_an_offer(app):

@@ -63,9 +63,11 @@ class QuitOffer(Base):
         sa.CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),
         sa.CheckConstraint("deadline > offered_at", name="deadline_after_offer"),
         sa.CheckConstraint("(decision IS NULL) = (decided_at IS NULL)", name="decision_has_time"),
-        # HR's lists (migration 0005): offers decided, newest first, and offers without a decision by deadline.
+        # HR's lists: offers decided, newest first (migration 0005), and offers without a decision, the few
+        # waiting or lapsed, by deadline (migration 0035).
         sa.Index("ix_quit_offers_decided_at", "decided_at"),
-        sa.Index("ix_quit_offers_decision_deadline", "decision", "deadline"),
+        sa.Index("ix_quit_offers_open", "deadline", "id",
+                 sqlite_where=sa.text("decision IS NULL"), postgresql_where=sa.text("decision IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,9 +79,9 @@ class QuitOffer(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     deadline: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    decision: Mapped[OfferDecision | None] = mapped_column(
-        enum_column(OfferDecision, "offer_decision"), index=True
-    )
+    # No index of its own: the lists ask for offers without a decision (ix_quit_offers_open), and an index of
+    # every offer by decision made SQLite read all the undecided ones and sort them, for a page of 50.
+    decision: Mapped[OfferDecision | None] = mapped_column(enum_column(OfferDecision, "offer_decision"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who recorded the decision: the hire, or HR on their behalf.
     recorded_by_id: Mapped[int | None] = mapped_column(

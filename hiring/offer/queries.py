@@ -20,7 +20,7 @@ def _closed(now: datetime):
 
     An offer closes when it is decided (decided_at) or when its deadline passes undecided. Sorting all of them
     by "decided_at, else deadline" would sort every offer ever made for each page; instead each kind is read
-    newest first from its own index (ix_quit_offers_decided_at, ix_quit_offers_decision_deadline), only as far
+    newest first from its own index (ix_quit_offers_decided_at, ix_quit_offers_open), only as far
     as the page needs, and the two short lists are merged."""
     decided = QuitOffer.decided_at.is_not(None)  # the same as a decision: see the check decision_has_time
     expired = QuitOffer.lapsed(now)

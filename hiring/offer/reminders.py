@@ -12,7 +12,7 @@ says the deadline.
 Neither can be switched off (optional=False): the offer is a one-time right with a deadline that passes in
 silence (undecided counts as staying), and the new hire must know of it; the daily digest is still honoured.
 
-Bounded: only offers without a decision and before their deadline (ix_quit_offers_decision_deadline), of hires
+Bounded: only offers without a decision and before their deadline (ix_quit_offers_open), of hires
 still employed with an open login; decided, expired or taken offers and people who left get nothing. One query
 per source.
 """
