@@ -20,7 +20,6 @@ from hiring.models import (
     QuitOffer,
     Role,
     Scorecard,
-    ScorecardStatus,
     Stage,
     User,
 )
@@ -58,7 +57,8 @@ def open_jobs(session: Session) -> list[JobRow]:
 
 
 def pending_interviews(session: Session, interviewer_id: int) -> list[sa.Row]:
-    """The interviewer's assignments whose scorecard is not submitted yet, on open applications."""
+    """The interviewer's assignments whose scorecard is not submitted yet, on open applications: read from the
+    index of assignments not written up (migration 0036), not from every interview the interviewer ever had."""
     return session.execute(
         sa.select(
             InterviewAssignment.id,
@@ -75,8 +75,8 @@ def pending_interviews(session: Session, interviewer_id: int) -> list[sa.Row]:
         .outerjoin(Scorecard, Scorecard.assignment_id == InterviewAssignment.id)
         .where(
             InterviewAssignment.interviewer_id == interviewer_id,
+            sa.text("NOT interview_assignments.scorecard_submitted"),
             Application.stage.in_(OPEN_STAGES),
-            sa.or_(Scorecard.id.is_(None), Scorecard.status == ScorecardStatus.DRAFT),
         )
         .order_by(InterviewAssignment.assigned_at)
     ).all()

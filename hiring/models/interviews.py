@@ -53,6 +53,9 @@ class InterviewAssignment(Base):
         sa.Index("ix_interview_assignments_interviewer_id_scheduled_for", "interviewer_id", "scheduled_for"),
         # The scorecard reminder (hiring/interviews/reminders.py): everyone's interviews of a bounded period.
         sa.Index("ix_interview_assignments_scheduled_for", "scheduled_for"),
+        # An interviewer's interviews still to write up, in the order their home lists them (migration 0036).
+        sa.Index("ix_interview_assignments_pending", "interviewer_id", "assigned_at",
+                 sqlite_where=sa.text("NOT scorecard_submitted"), postgresql_where=sa.text("NOT scorecard_submitted")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +70,10 @@ class InterviewAssignment(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Whether this interview's scorecard is submitted: kept by the database from `scorecards.status`, by a
+    # trigger (migration 0036), so that the interviews still to write up are an index of their own; code only
+    # reads it.
+    scorecard_submitted: Mapped[bool] = mapped_column(server_default=sa.false())
     # When the interview starts (UTC); null while it is not scheduled. Its length, the time zone it was
     # arranged in (an IANA name; null: the company's), and where: a place, a video link (https), or both.
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
