@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from hiring.careers.applying import SOURCE as CAREERS_SITE
 from hiring.pipeline.duplicates import open_count as open_duplicates
 from hiring.models.stage_counts import StageCount
+from hiring.models.user_counts import UserCount
 from hiring.models import (
     Application,
     Candidate,
@@ -128,12 +129,9 @@ def offers_waiting(session: Session) -> int:
 
 
 def users_by_role(session: Session) -> dict[Role, int]:
-    """How many active users hold each role."""
-    counts = dict(
-        session.execute(
-            sa.select(User.role, sa.func.count()).where(User.active).group_by(User.role)
-        ).all()
-    )
+    """How many active users hold each role: a row per role kept by the database (migration 0037), where
+    counting the users read every account, every new hire's included."""
+    counts = dict(session.execute(sa.select(UserCount.role, UserCount.n)).all())
     return {role: counts.get(role, 0) for role in Role}
 
 

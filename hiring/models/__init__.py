@@ -46,6 +46,7 @@ from hiring.models.people import Role, User
 from hiring.models.snapshots import DataVersion, Snapshot
 from hiring.models.sso import RolesFrom, SsoSettings
 from hiring.models.stage_counts import StageCount
+from hiring.models.user_counts import UserCount
 from hiring.models.tasks import Task
 from hiring.models.user_sessions import UserSession
 from hiring.models.values import CoreValue
@@ -67,5 +68,5 @@ __all__ = [
     "DepartureReview", "DepartureReviewStatus", "DepartureReviewValue", "Verdict",
     "RolesFrom", "SsoSettings",
     "WebhookDelivery", "WebhookSubscription",
-    "ApiToken",
+    "ApiToken", "UserCount",
 ]
