@@ -200,3 +200,22 @@ def test_a_broad_search_counts_up_to_the_cap_and_pages_on_past_it(client, login_
     monkeypatch.setattr(queries, "COUNT_CAP", 1000)
     html = client.get("/pipeline/?q=Name&sort=newest").get_data(as_text=True)
     assert "23 applications" in html and "Page 1 of 5" in html
+
+
+def test_a_broad_search_within_a_stage_counts_the_stage_not_the_matches(client, login_as, listed, monkeypatch):
+    """Unfiltered, more matching candidates than the cap means more applications than the cap, and the count
+    stops at the candidates (PostgreSQL read every match first); within a stage that does not follow: 23 people
+    match, 2 of them are in screening, and the count says 2."""
+    from hiring.models import Application, Stage
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 7)
+    monkeypatch.setattr(queries, "FEW_MATCHES", 3)
+    login_as("recruiter")
+    for application in db.session.scalars(sa.select(Application).order_by(Application.id).limit(2)):
+        application.stage = Stage.SCREENING
+    db.session.commit()
+    assert "More than 7 applications" in client.get("/pipeline/?q=Name").get_data(as_text=True)
+    html = client.get("/pipeline/?q=Name&stage=screening").get_data(as_text=True)
+    assert "2 applications" in html and "More than" not in html, html
+    listing = queries.application_list(db.session, "Name", None, None, "newest")
+    assert db.session.scalar(listing.total) == 8  # the cap and one: "more than 7"

@@ -200,7 +200,8 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
     if q:
         dialect = session.get_bind().dialect.name
         found = set(session.scalars(matching_candidates(q, dialect).limit(FEW_MATCHES + 1)))
-        if len(found) <= FEW_MATCHES:
+        many = len(found) > FEW_MATCHES
+        if not many:
             where.append(Application.candidate_id.in_(found))
         elif dialect == "sqlite" and len(q) >= TRIGRAM:
             # Walking the list in order and probing the matches would win only when nearly everyone matches
@@ -226,6 +227,14 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
     if q:
         capped = count.where(*where).with_only_columns(Application.id).limit(COUNT_CAP + 1).subquery()
         total = sa.select(sa.func.count()).select_from(capped)
+        if many and not where:
+            # Unfiltered, more matching candidates than the cap means more applications than the cap (each
+            # candidate has applied at least once): the candidates are counted only as far as the cap, where
+            # counting the applications made PostgreSQL read every match first (35,859 for "jansen" at a
+            # million candidates, 46 ms warm and 300 ms cold). Filtered by job or stage, that does not follow.
+            first = matching_candidates(q, dialect).limit(COUNT_CAP + 1).subquery()
+            matched = sa.select(sa.func.count()).select_from(first).scalar_subquery()
+            total = sa.select(sa.case((matched > COUNT_CAP, COUNT_CAP + 1), else_=total.scalar_subquery()))
     else:
         total = applications_count(job_id, stage)
     return ListQuery(keys.where(*where), load, Application.id, sort_keys, total, count_cap=COUNT_CAP if q else None)
