@@ -199,7 +199,10 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
     q = q.strip()
     if q:
         dialect = session.get_bind().dialect.name
-        found = set(session.scalars(matching_candidates(q, dialect).limit(FEW_MATCHES + 1)))
+        # Read as far as the count's cap: the same look tells the few from the many and, for the many, whether
+        # the count can stop at the cap (below). Past a few hundred, each look costs PostgreSQL the GIN index's
+        # bitmap of every match (9 ms for "jansen" at a million), so the page makes it once.
+        found = set(session.scalars(matching_candidates(q, dialect).limit(max(FEW_MATCHES, COUNT_CAP) + 1)))
         many = len(found) > FEW_MATCHES
         if not many:
             where.append(Application.candidate_id.in_(found))
@@ -227,14 +230,12 @@ def application_list(session: Session, q: str = "", job_id: int | None = None, s
     if q:
         capped = count.where(*where).with_only_columns(Application.id).limit(COUNT_CAP + 1).subquery()
         total = sa.select(sa.func.count()).select_from(capped)
-        if many and not where:
+        if many and not where and len(found) > COUNT_CAP:
             # Unfiltered, more matching candidates than the cap means more applications than the cap (each
-            # candidate has applied at least once): the candidates are counted only as far as the cap, where
-            # counting the applications made PostgreSQL read every match first (35,859 for "jansen" at a
-            # million candidates, 46 ms warm and 300 ms cold). Filtered by job or stage, that does not follow.
-            first = matching_candidates(q, dialect).limit(COUNT_CAP + 1).subquery()
-            matched = sa.select(sa.func.count()).select_from(first).scalar_subquery()
-            total = sa.select(sa.case((matched > COUNT_CAP, COUNT_CAP + 1), else_=total.scalar_subquery()))
+            # candidate has applied at least once), and the look above found that many: counting the
+            # applications made PostgreSQL read every match first (35,859 for "jansen" at a million candidates,
+            # 46 ms warm and 300 ms cold). Filtered by job or stage, that does not follow, and they are counted.
+            total = sa.select(sa.literal(COUNT_CAP + 1))
     else:
         total = applications_count(job_id, stage)
     return ListQuery(keys.where(*where), load, Application.id, sort_keys, total, count_cap=COUNT_CAP if q else None)
