@@ -121,6 +121,29 @@ def test_the_joined_report_as_pdfa_keeps_its_metadata_and_its_table(app, company
     assert len({spec.idnum for spec in specs}) == 1 and str(specs[0].get_object()["/AFRelationship"]) == "/Data"
 
 
+def test_the_joined_report_is_compact_valid_and_reproducible(app, company, counted_parts, monkeypatch):
+    """Saved again by qpdf with its objects in compressed streams (pypdf writes each plainly: a tagged report
+    joined came out six times the size of its parts), its metadata a stream of its own as PDF requires, and the
+    same parts at the same moment give the same bytes."""
+    from datetime import datetime, timezone
+
+    import pikepdf
+    from pypdf.generic import IndirectObject
+
+    import hiring.models
+
+    moment = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr(hiring.models, "utcnow", lambda: moment)
+    with app.test_request_context():
+        first = documents.build("onboarding", {"cohort": "", "archive": True})
+        again = documents.build("onboarding", {"cohort": "", "archive": True})
+    assert len(counted_parts) == 8 and first == again and b"/ObjStm" in first
+    catalog = PdfReader(io.BytesIO(first)).trailer["/Root"]
+    assert isinstance(catalog.raw_get("/Metadata"), IndirectObject)
+    with pikepdf.open(io.BytesIO(first)) as document:  # qpdf reads it without complaint
+        assert document.check_pdf_syntax() == [] and len(document.pages) >= 4
+
+
 def test_a_report_that_fits_in_one_part_is_one_document_as_before(app, company, counted_parts, monkeypatch):
     monkeypatch.setattr(documents, "PART_ROWS", 300)
     steps = []
