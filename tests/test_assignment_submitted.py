@@ -13,6 +13,15 @@ from hiring.models import InterviewKind, Recommendation, Role, Scorecard, Scorec
 from tests import factories
 
 
+def fresh_index(table: str, index: str) -> None:
+    """PostgreSQL: the index rebuilt on the vacuumed table. The migration test above rebuilds it over rows it
+    has just updated (broken HOT chains), which marks it usable only by transactions newer than every one then
+    running (pg_index.indcheckxmin); with other workers' transactions about, the planner would not see it."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
+        autocommit.exec_driver_sql(f"VACUUM {table}")
+        autocommit.exec_driver_sql(f"REINDEX INDEX {index}")
+
+
 def _submitted(assignment_id: int) -> bool:
     return bool(db.session.execute(sa.text("SELECT scorecard_submitted FROM interview_assignments WHERE id = :id"),
                                    {"id": assignment_id}).scalar_one())
@@ -88,9 +97,11 @@ def test_the_migration_marks_the_scorecards_already_submitted(app):
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_the_home_reads_the_index_of_interviews_still_to_write_up(app, dialect):
-    connection = db.session.connection()
-    if connection.dialect.name != dialect:
+    if db.engine.dialect.name != dialect:
         pytest.skip(f"the {dialect} plan")
+    if dialect == "postgresql":
+        fresh_index("interview_assignments", "ix_interview_assignments_pending")
+    connection = db.session.connection()
     captured = []
 
     def keep(_conn, _cursor, statement, parameters, _context, _many):
