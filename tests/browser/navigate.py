@@ -8,6 +8,9 @@ import re
 def nav_link(page, name: str):
     """The main navigation's link called exactly `name`, made visible by opening the menus that hold it."""
     exactly = re.compile(rf"^\s*{re.escape(name)}\s*$")
+    # The stylesheet decides whether "Menu" shows (phones) or not: asked before it has loaded, the button was
+    # visible, then hidden by the time it was clicked, and the click waited in vain (a CI run, once).
+    page.wait_for_load_state("load")
     link = page.locator(".site-nav a").filter(has_text=exactly)
     if not link.is_visible():
         menu = page.locator(".site-nav summary.menu-button")
