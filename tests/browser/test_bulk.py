@@ -31,6 +31,7 @@ def _two_new_applicants(app) -> None:
 
 
 def _fits_and_passes_axe(page, width: str) -> None:
+    page.wait_for_load_state("load")  # measured with the stylesheet applied, never before it has loaded
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"wider than {width} px"
     assert not _axe_violations(page), f"{width} px: {_axe_violations(page)}"
 
