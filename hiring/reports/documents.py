@@ -123,8 +123,12 @@ def params_from(kind: str, values: Mapping) -> dict:
 
 def filename(kind: str, params: Mapping) -> str:
     """The name a report's PDF downloads as: the archival one says so ("funnel-and-fairness-pdfa.pdf")."""
-    name = FILENAMES[kind]
-    return name.replace(".pdf", f"-{ARCHIVE_FORMAT}.pdf") if params.get("archive") else name
+    return pdf_name(FILENAMES[kind].removesuffix(".pdf"), bool(params.get("archive")))
+
+
+def pdf_name(stem: str, archive: bool) -> str:
+    """A PDF's file name from its stem, "-pdfa" added for the archival PDF/A (the dossier's, the reports')."""
+    return f"{stem}-{ARCHIVE_FORMAT}.pdf" if archive else f"{stem}.pdf"
 
 
 def _int_or_none(value) -> int | None:

@@ -43,8 +43,7 @@ def dossier_pdf(application_id: int):
     title = _("Decision dossier: %(name)s, %(job)s", name=isolated(data["application"].candidate.name),
               job=isolated(data["application"].job.title))
     archive = request.args.get("format") == documents.ARCHIVE_FORMAT
-    suffix = f"-{documents.ARCHIVE_FORMAT}" if archive else ""
-    return pdf_response(f"dossier-application-{application_id}{suffix}.pdf",
+    return pdf_response(documents.pdf_name(f"dossier-application-{application_id}", archive),
                         render_pdf("reports/dossier_pdf.html", title, summary=summary.dossier(data),
                                    archive=documents.archive_tables("dossier", data) if archive else None, **data))
 
